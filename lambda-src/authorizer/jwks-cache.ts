@@ -1,5 +1,6 @@
 import { JwksRefetchThrottledError, JwksUnavailableError } from "./errors.js";
 import {
+  assertIsJwks,
   type Fetcher,
   type Jwks,
   type JwksCache,
@@ -48,7 +49,8 @@ export interface JwksCacheEvents {
  */
 export class EntraJwksCache implements JwksCache {
   private readonly cache: JwksCache;
-  private readonly fetchedAt = new Map<string, number>();
+  private readonly fetcher: BackingOffFetcher;
+  private readonly refreshAttemptAt = new Map<string, number>();
 
   constructor(
     private readonly timings: JwksCacheTimings = DEFAULT_JWKS_TIMINGS,
@@ -58,9 +60,10 @@ export class EntraJwksCache implements JwksCache {
       defaultRequestOptions: { responseTimeout: timings.fetchTimeoutMs, timeout: timings.fetchTimeoutMs },
     }),
   ) {
+    this.fetcher = new BackingOffFetcher(fetcher, timings.failedFetchBackoffMs, now);
     this.cache = new SimpleJwksCache({
       penaltyBox: new UnknownKidThrottle(timings.unknownKidRefetchIntervalMs, now),
-      fetcher: new BackingOffFetcher(fetcher, timings.failedFetchBackoffMs, now),
+      fetcher: this.fetcher,
     });
   }
 
@@ -76,23 +79,25 @@ export class EntraJwksCache implements JwksCache {
 
   addJwks(jwksUri: string, jwks: Jwks): void {
     this.cache.addJwks(jwksUri, jwks);
-    this.fetchedAt.set(jwksUri, this.now());
   }
 
-  async getJwks(jwksUri: string): Promise<Jwks> {
-    const jwks = await this.cache.getJwks(jwksUri);
-    this.fetchedAt.set(jwksUri, this.now());
-    return jwks;
+  getJwks(jwksUri: string): Promise<Jwks> {
+    return this.cache.getJwks(jwksUri);
   }
 
   private refreshIfStale(jwksUri: string): void {
-    const fetchedAt = this.fetchedAt.get(jwksUri);
-    if (fetchedAt === undefined || this.now() - fetchedAt < this.timings.refreshIntervalMs) {
+    const fetchedAt = this.fetcher.lastSuccessAt(jwksUri);
+    const now = this.now();
+    if (
+      fetchedAt === undefined ||
+      now - fetchedAt < this.timings.refreshIntervalMs ||
+      now - (this.refreshAttemptAt.get(jwksUri) ?? 0) < this.timings.refreshRetryMs
+    ) {
       return;
     }
-    // Claim the slot first so concurrent requests start one refresh, and a failure is retried later.
-    this.fetchedAt.set(jwksUri, this.now() - this.timings.refreshIntervalMs + this.timings.refreshRetryMs);
-    this.getJwks(jwksUri).catch((error: unknown) => this.events.onRefreshFailed(error));
+    // Mark the attempt first, so concurrent requests start one refresh and a failure is retried later.
+    this.refreshAttemptAt.set(jwksUri, now);
+    this.cache.getJwks(jwksUri).catch((error: unknown) => this.events.onRefreshFailed(error));
   }
 }
 
@@ -122,6 +127,7 @@ class UnknownKidThrottle implements PenaltyBox {
 
 class BackingOffFetcher implements Fetcher {
   private readonly failedUntil = new Map<string, number>();
+  private readonly succeededAt = new Map<string, number>();
 
   constructor(
     private readonly fetcher: Fetcher,
@@ -138,10 +144,22 @@ class BackingOffFetcher implements Fetcher {
       throw new JwksUnavailableError("JWKS endpoint failed moments ago; not retrying yet");
     }
     try {
-      return await this.fetcher.fetch(uri, requestOptions, data);
+      const body = await this.fetcher.fetch(uri, requestOptions, data);
+      // A 200 with a body that is not a JWKS is an outage too: back off instead of refetching per request.
+      assertIsJwks(JSON.parse(new TextDecoder().decode(body)));
+      this.succeededAt.set(uri, this.now());
+      return body;
     } catch (error) {
       this.failedUntil.set(uri, this.now() + this.backoffMs);
-      throw error;
+      throw new JwksUnavailableError("JWKS fetch failed", { cause: error, detail: errorName(error) });
     }
   }
+
+  lastSuccessAt(uri: string): number | undefined {
+    return this.succeededAt.get(uri);
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.constructor.name : typeof error;
 }

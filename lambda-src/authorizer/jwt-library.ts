@@ -8,7 +8,8 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 export const { JwtVerifier } = require("aws-jwt-verify") as typeof import("aws-jwt-verify");
-export const { SimpleJwksCache } = require("aws-jwt-verify/jwk") as typeof import("aws-jwt-verify/jwk");
+export const { SimpleJwksCache, assertIsJwks } =
+  require("aws-jwt-verify/jwk") as typeof import("aws-jwt-verify/jwk");
 export const { SimpleFetcher } = require("aws-jwt-verify/https") as typeof import("aws-jwt-verify/https");
 export const { decomposeUnverifiedJwt } =
   require("aws-jwt-verify/jwt") as typeof import("aws-jwt-verify/jwt");

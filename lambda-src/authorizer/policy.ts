@@ -36,10 +36,11 @@ export function routeResource(stageArn: StageArn, routeKey: string): string {
 
 /**
  * Every route this token may call, as IAM resources, so that API Gateway can cache the policy under the
- * token alone and still answer right for every other route. When `*` lets the token call unlisted routes,
- * the plan allows the whole stage and explicitly denies the listed routes it may not call; where such a
- * deny would also hit an allowed route or the allowed request itself (overlapping templates) it falls back
- * to the listed routes only, which can only refuse too much, never allow too much.
+ * token alone and still answer right for every other route. Where an allowed pattern also covers a listed
+ * route the token may not call (`*` for unlisted routes covers the whole stage; `GET /items/{id}` covers
+ * `GET /items/special`), that route is carved out with an explicit Deny. Where a carve-out would in turn hit
+ * an allowed route or the allowed request itself (overlapping templates), the plan keeps only the allowed
+ * patterns that cover nothing refused: it can then refuse too much from the cache, never allow too much.
  */
 export function planResources(
   stageArn: StageArn,
@@ -63,15 +64,16 @@ export function planResources(
       (allowed ? allowedRoutes : deniedRoutes).push(routeResource(stageArn, routeKey));
     }
   }
-  const specificOnly = { allow: allowedRoutes, deny: [] };
-  if (!unlistedAllowed) {
-    return specificOnly;
-  }
+  const allow = unlistedAllowed ? [...allowedRoutes, wholeStage] : allowedRoutes;
+  const deny = deniedRoutes.filter((denied) => allow.some((pattern) => resourceMatches(pattern, denied)));
   const mustStayAllowed = request?.allowed ? [...allowedRoutes, request.arn] : allowedRoutes;
-  const overlaps = deniedRoutes.some((denied) =>
-    mustStayAllowed.some((allowed) => resourceMatches(denied, allowed)),
-  );
-  return overlaps ? specificOnly : { allow: [wholeStage], deny: deniedRoutes };
+  if (deny.some((pattern) => mustStayAllowed.some((allowed) => resourceMatches(pattern, allowed)))) {
+    const harmless = allowedRoutes.filter(
+      (pattern) => !deniedRoutes.some((denied) => resourceMatches(pattern, denied)),
+    );
+    return { allow: harmless, deny: [] };
+  }
+  return { allow, deny };
 }
 
 /** IAM resource matching: `*` is any run of characters (including `/`), `?` is one character. */
