@@ -1,7 +1,7 @@
 import { JwksRefetchThrottledError, JwksUnavailableError } from "./errors.js";
 import {
-  assertIsJwks,
   type Fetcher,
+  isJwks,
   type Jwks,
   type JwksCache,
   type JwkWithKid,
@@ -146,7 +146,9 @@ class BackingOffFetcher implements Fetcher {
     try {
       const body = await this.fetcher.fetch(uri, requestOptions, data);
       // A 200 with a body that is not a JWKS is an outage too: back off instead of refetching per request.
-      assertIsJwks(JSON.parse(new TextDecoder().decode(body)));
+      if (!isJwks(JSON.parse(new TextDecoder().decode(body)))) {
+        throw new TypeError("response is not a JWKS");
+      }
       this.succeededAt.set(uri, this.now());
       return body;
     } catch (error) {
