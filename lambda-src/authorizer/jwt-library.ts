@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 export const { JwtVerifier } = require("aws-jwt-verify") as typeof import("aws-jwt-verify");
-export const { SimpleJwksCache, assertIsJwks } =
+export const { SimpleJwksCache, isJwks } =
   require("aws-jwt-verify/jwk") as typeof import("aws-jwt-verify/jwk");
 export const { SimpleFetcher } = require("aws-jwt-verify/https") as typeof import("aws-jwt-verify/https");
 export const { decomposeUnverifiedJwt } =
