@@ -11,8 +11,6 @@ export const { JwtVerifier } = require("aws-jwt-verify") as typeof import("aws-j
 export const { SimpleJwksCache, isJwks } =
   require("aws-jwt-verify/jwk") as typeof import("aws-jwt-verify/jwk");
 export const { SimpleFetcher } = require("aws-jwt-verify/https") as typeof import("aws-jwt-verify/https");
-export const { decomposeUnverifiedJwt } =
-  require("aws-jwt-verify/jwt") as typeof import("aws-jwt-verify/jwt");
 export const libraryErrors = require("aws-jwt-verify/error") as typeof import("aws-jwt-verify/error");
 
 export type { Fetcher } from "aws-jwt-verify/https";

@@ -16,7 +16,6 @@ import {
   UnsupportedAlgorithmError,
 } from "./errors.js";
 import {
-  decomposeUnverifiedJwt,
   type JwksCache,
   type JwtHeader,
   type JwtPayload,
@@ -89,6 +88,11 @@ export function createTokenVerifier(config: AuthorizerConfig, jwksCache: JwksCac
  * (ES256 even maps to an RSA digest): only RS256 is Entra's. The library also accepts a token without `exp`.
  */
 function checkEntraRules(header: JwtHeader, payload: JwtPayload, tenantId: string): void {
+  if (header.nonce !== undefined) {
+    throw new GraphTokenError("a nonce header marks a Microsoft Graph token", {
+      detail: `aud ${String(payload.aud)}`,
+    });
+  }
   if (header.alg !== "RS256") {
     throw new UnsupportedAlgorithmError("only RS256 is accepted", { detail: `alg ${String(header.alg)}` });
   }
@@ -206,12 +210,22 @@ function classify(error: unknown, token: string): AuthorizerError {
   });
 }
 
-function tryDecompose(token: string): { header: JwtHeader; payload: JwtPayload } | undefined {
+/** Best-effort, unvalidated decoding, for naming the reason of a refusal only. */
+function tryDecompose(
+  token: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
   try {
-    return decomposeUnverifiedJwt(token);
+    const [header, payload] = token
+      .split(".", 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
+    return isObject(header) && isObject(payload) ? { header, payload } : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isGraphAudience(aud: unknown): boolean {
