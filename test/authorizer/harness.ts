@@ -9,6 +9,7 @@ import { type EntraIssuer, startEntraIssuer } from "../../local/entra-issuer.js"
 import { entraClaims, type SigningKey, signJwt } from "../../local/entra-tokens.js";
 import { type InvokeResult, LambdaSandbox } from "../../local/lambda-sandbox.js";
 import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
+import { evaluatePolicy, type PolicyLike } from "../support/iam-policy.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
@@ -119,25 +120,13 @@ export function decisionOf(result: InvokeResult): DecisionLog {
   return lines[0] as unknown as DecisionLog;
 }
 
-type Policy = { Statement: { Effect: string; Resource: string[] }[] };
-
-/** What API Gateway concludes from an IAM policy for one resource: explicit Deny wins, else any Allow. */
+/** What API Gateway concludes from the authorizer's IAM policy for one resource. */
 export function effectFor(result: InvokeResult, resource: string): "Allow" | "Deny" {
-  const policy = (result.result as { policyDocument?: Policy } | undefined)?.policyDocument;
+  const policy = (result.result as { policyDocument?: PolicyLike } | undefined)?.policyDocument;
   if (policy === undefined) {
     throw new Error(`no policy in ${JSON.stringify(result)}`);
   }
-  const matches = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-    ).test(resource);
-  const effects = policy.Statement.filter((statement) => statement.Resource.some(matches)).map(
-    (s) => s.Effect,
-  );
-  return effects.includes("Deny") || !effects.includes("Allow") ? "Deny" : "Allow";
+  return evaluatePolicy(policy, resource);
 }
 
 /** Entra-shaped v2 claims for this harness's tenant and API, signed with any key (default: the issuer's) and header. */

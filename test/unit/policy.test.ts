@@ -1,30 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RoutePermission } from "../../lambda-src/authorizer/config.js";
 import { refusal } from "../../lambda-src/authorizer/permissions.js";
-import {
-  type PolicyDocument,
-  planResources,
-  policyFor,
-  routeResource,
-  stageArnOf,
-} from "../../lambda-src/authorizer/policy.js";
+import { planResources, policyFor, routeResource, stageArnOf } from "../../lambda-src/authorizer/policy.js";
+import { evaluatePolicy as evaluate } from "../support/iam-policy.js";
 
 const STAGE = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default";
-
-/** An IAM evaluator written independently of the code under test: explicit Deny wins, else any Allow. */
-function evaluate(policy: PolicyDocument, resource: string): "Allow" | "Deny" {
-  const matches = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-    ).test(resource);
-  const effects = policy.Statement.filter((statement) => statement.Resource.some(matches)).map(
-    (s) => s.Effect,
-  );
-  return effects.includes("Deny") || !effects.includes("Allow") ? "Deny" : "Allow";
-}
 
 function map(entries: Record<string, Partial<RoutePermission>>) {
   return new Map(Object.entries(entries).map(([key, value]) => [key, { scopes: [], roles: [], ...value }]));
