@@ -1,0 +1,222 @@
+/**
+ * The whole module on one machine: the local Entra issuer, the built authorizer and backend zips
+ * in Lambda sandboxes, and the local HTTP API in front of them. `npm start` runs it; tests and the
+ * benchmark start it in-process with `startLocalStack`.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEV_CLIENT_SECRET, type EntraIssuer, type IssuerApiApp, startEntraIssuer } from "./entra-issuer.js";
+import { DEV_CLIENT_ID, type TokenKind, type TokenVersion } from "./entra-tokens.js";
+import { type HttpApiOptions, LocalHttpApi } from "./http-api.js";
+import { LambdaSandbox } from "./lambda-sandbox.js";
+import {
+  authorizerEnvironment,
+  DEFAULT_SETTINGS,
+  type LocalStackSettings,
+  type LocalStackSettingsInput,
+  validateSettings,
+} from "./stack-settings.js";
+import { createTlsMaterial, type TlsMaterial } from "./tls.js";
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+/**
+ * Granted to the dev client when no route permission names a role: with no route_permissions the
+ * authorizer still wants a role or a scope, so an app token without any would be refused.
+ */
+export const DEFAULT_APP_ROLE = "API.Access";
+
+export interface LocalStackOptions {
+  /** Port of the HTTP API; 0 (default) picks a free one. */
+  port?: number;
+  /** Port of the issuer; 0 (default) picks a free one. */
+  issuerPort?: number;
+  /** Overrides of the defaults (DEFAULT_SETTINGS), validated as a whole. */
+  settings?: LocalStackSettingsInput;
+  /** Default <repo>/dist. */
+  distDir?: string;
+  authorizerZipPath?: string;
+  backendZipPath?: string;
+  layerZipPaths?: string[];
+  /** Where the CA lives; default a temporary directory removed on close. `npm start` uses .local/. */
+  tlsDir?: string;
+  /**
+   * The authorizer function's timeout; default settings.timeoutSeconds. The gateway waits at most
+   * 10 s (or this, when lower), then answers 500. Lower it in tests to see timeouts quickly.
+   */
+  authorizerTimeoutMs?: number;
+  /** The backend function's timeout; default 3000, the module's default. */
+  backendTimeoutMs?: number;
+  /** Extra environment for the authorizer function, on top of what the module sets. */
+  authorizerEnv?: Record<string, string>;
+  /** One line per HTTP request. */
+  log?: (line: string) => void;
+  /** Every line the functions print. */
+  onFunctionLog?: (functionName: "authorizer" | "backend", line: string) => void;
+  /** Called when a function's execution environment (worker process) starts. */
+  onWorkerStart?: (functionName: "authorizer" | "backend", pid: number) => void;
+}
+
+export interface LocalTokenOptions {
+  kind?: TokenKind;
+  version?: TokenVersion;
+  scopes?: string[];
+  roles?: string[];
+  userName?: string;
+  clientId?: string;
+  /** Default: the audience a real token of this version would carry. */
+  audience?: string;
+  lifetimeSeconds?: number;
+  extraClaims?: Record<string, unknown>;
+}
+
+export interface LocalStack {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  readonly settings: LocalStackSettings;
+  readonly issuer: EntraIssuer;
+  readonly tls: TlsMaterial;
+  readonly api: LocalHttpApi;
+  readonly authorizer: LambdaSandbox;
+  readonly backend: LambdaSandbox;
+  /** The client-credentials client registered with the issuer. */
+  readonly client: { clientId: string; clientSecret: string; scope: string };
+  /** A signed token for this stack; defaults: a v2 user token with scope `access_as_user`. */
+  token(options?: LocalTokenOptions): string;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const settings = validateSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+  const distDir = resolve(options.distDir ?? join(REPO_ROOT, "dist"));
+  const cleanups: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    // Reverse order of creation: the API stops taking requests before its functions go away.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch(() => undefined);
+    }
+  };
+
+  try {
+    const tlsDir = options.tlsDir ?? (await mkdtemp(join(tmpdir(), "local-stack-tls-")));
+    if (options.tlsDir === undefined) cleanups.push(() => rm(tlsDir, { recursive: true, force: true }));
+    const tls = await createTlsMaterial(tlsDir);
+
+    const api = issuerApiApp(settings);
+    const roles = rolesNamedIn(settings);
+    const issuer = await startEntraIssuer({
+      tls,
+      tenantId: settings.tenantId,
+      port: options.issuerPort ?? 0,
+      api,
+      clients: [{ clientId: DEV_CLIENT_ID, clientSecret: DEV_CLIENT_SECRET, roles }],
+    });
+    cleanups.push(() => issuer.close());
+
+    const layerZipPaths = options.layerZipPaths ?? [join(distDir, "jwt-verify-layer.zip")];
+    const authorizerTimeoutMs = options.authorizerTimeoutMs ?? settings.timeoutSeconds * 1000;
+    const authorizer = await LambdaSandbox.start({
+      name: "entra-authz-authorizer",
+      zipPath: options.authorizerZipPath ?? join(distDir, "authorizer.zip"),
+      layerZipPaths,
+      timeoutMs: authorizerTimeoutMs,
+      memorySizeMb: settings.memorySize,
+      env: {
+        ...authorizerEnvironment(settings, issuer.authorityHost),
+        // The functions trust the local CA the way Node allows: through the environment at start.
+        NODE_EXTRA_CA_CERTS: tls.caCertPath,
+        ...options.authorizerEnv,
+      },
+      onLog: (line) => options.onFunctionLog?.("authorizer", line),
+      onWorkerStart: (pid) => options.onWorkerStart?.("authorizer", pid),
+    });
+    cleanups.push(() => authorizer.close());
+
+    const backend = await LambdaSandbox.start({
+      name: "entra-authz-response",
+      zipPath: options.backendZipPath ?? join(distDir, "response.zip"),
+      timeoutMs: options.backendTimeoutMs ?? 3000,
+      env: { LOG_LEVEL: settings.logLevel },
+      onLog: (line) => options.onFunctionLog?.("backend", line),
+      onWorkerStart: (pid) => options.onWorkerStart?.("backend", pid),
+    });
+    cleanups.push(() => backend.close());
+
+    const httpOptions: HttpApiOptions = {
+      settings,
+      authorizer,
+      backend,
+      port: options.port ?? 0,
+      authorizerWaitMs: Math.min(10_000, authorizerTimeoutMs + 500),
+      ...(options.log !== undefined ? { log: options.log } : {}),
+    };
+    const httpApi = await LocalHttpApi.start(httpOptions);
+    cleanups.push(() => httpApi.close());
+
+    return {
+      url: httpApi.url,
+      port: httpApi.port,
+      settings,
+      issuer,
+      tls,
+      api: httpApi,
+      authorizer,
+      backend,
+      client: {
+        clientId: DEV_CLIENT_ID,
+        clientSecret: DEV_CLIENT_SECRET,
+        scope: `${api.identifierUri}/.default`,
+      },
+      token: (tokenOptions = {}) => {
+        const version = tokenOptions.version ?? (settings.tokenVersions.includes("2.0") ? "2.0" : "1.0");
+        const kind = tokenOptions.kind ?? "user";
+        return issuer.issueToken({
+          kind,
+          version,
+          audience: tokenOptions.audience ?? (version === "2.0" ? api.appId : api.identifierUri),
+          ...(kind === "user" ? { scopes: tokenOptions.scopes ?? ["access_as_user"] } : {}),
+          ...(tokenOptions.roles !== undefined ? { roles: tokenOptions.roles } : {}),
+          ...(tokenOptions.userName !== undefined ? { userName: tokenOptions.userName } : {}),
+          ...(tokenOptions.clientId !== undefined ? { clientId: tokenOptions.clientId } : {}),
+          ...(tokenOptions.lifetimeSeconds !== undefined
+            ? { lifetimeSeconds: tokenOptions.lifetimeSeconds }
+            : {}),
+          ...(tokenOptions.extraClaims !== undefined ? { extraClaims: tokenOptions.extraClaims } : {}),
+        });
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The API registration implied by the accepted audiences: its client ID is the GUID audience (or
+ * the GUID inside api://<guid>), its identifier URI the first non-GUID audience.
+ */
+export function issuerApiApp(settings: LocalStackSettings): IssuerApiApp {
+  const audiences = [settings.audience, ...settings.additionalAudiences];
+  const guid =
+    audiences.find((audience) => GUID.test(audience)) ??
+    audiences.map((audience) => audience.replace(/^api:\/\//, "")).find((audience) => GUID.test(audience)) ??
+    DEFAULT_SETTINGS.additionalAudiences[0] ??
+    "";
+  const identifierUri = audiences.find((audience) => !GUID.test(audience)) ?? `api://${guid}`;
+  return {
+    appId: guid.toLowerCase(),
+    identifierUri,
+    accessTokenVersion: settings.tokenVersions.includes("2.0") ? "2.0" : "1.0",
+  };
+}
+
+function rolesNamedIn(settings: LocalStackSettings): string[] {
+  const named = new Set(Object.values(settings.routePermissions).flatMap((permission) => permission.roles));
+  return named.size > 0 ? [...named].sort() : [DEFAULT_APP_ROLE];
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm start`: builds dist/ when stale, then runs the local stack in the foreground until Ctrl-C.
+ *
+ *   tsx local/start.ts [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]
+ */
+import { mkdir } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { banner } from "./banner.js";
+import { ensureDist } from "./dist-build.js";
+import { issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "./local-stack.js";
+import {
+  DEFAULT_SETTINGS,
+  type LocalStackSettings,
+  loadSettingsFile,
+  SettingsError,
+} from "./stack-settings.js";
+import { localStackDir, removeStackState, writeStackState } from "./state-file.js";
+
+const LOCAL_DIR = localStackDir(REPO_ROOT);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      "issuer-port": { type: "string" },
+      config: { type: "string" },
+      "no-build": { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log("Usage: npm start -- [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]");
+    return 0;
+  }
+  const port = portNumber(values.port ?? process.env.PORT ?? "3000", "--port");
+  const issuerPort = portNumber(values["issuer-port"] ?? "0", "--issuer-port");
+
+  let settings: LocalStackSettings = { ...DEFAULT_SETTINGS };
+  if (values.config !== undefined) {
+    const loaded = await loadSettingsFile(values.config);
+    for (const warning of loaded.warnings) console.warn(`config: ${warning}`);
+    settings = loaded.settings;
+  }
+  if (!values["no-build"]) await ensureDist(REPO_ROOT, (line) => console.log(line));
+  await mkdir(LOCAL_DIR, { recursive: true });
+
+  const stack = await startLocalStack({
+    port,
+    issuerPort,
+    settings,
+    tlsDir: LOCAL_DIR,
+    log: (line) => console.log(line),
+    onFunctionLog: values.quiet ? undefined : (name, line) => console.log(`  ${name} │ ${line}`),
+    onWorkerStart: (name, pid) =>
+      console.log(`  ${name} │ execution environment started (pid ${pid}, cold start)`),
+  });
+  const api = issuerApiApp(stack.settings);
+  await writeStackState(LOCAL_DIR, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    url: stack.url,
+    routes: stack.settings.routes,
+    tenantId: stack.settings.tenantId,
+    issuerBaseUrl: stack.issuer.baseUrl,
+    authorityHost: stack.issuer.authorityHost,
+    devTokenUrl: `${stack.issuer.baseUrl}/${stack.settings.tenantId}/local-dev-only/token`,
+    caCertPath: stack.tls.caCertPath,
+    tokenVersions: stack.settings.tokenVersions,
+    api: { appId: api.appId, identifierUri: api.identifierUri },
+    client: stack.client,
+  });
+  console.log(banner(stack, REPO_ROOT));
+  return waitForSignal(stack);
+}
+
+function waitForSignal(stack: LocalStack): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second Ctrl-C: the user does not want to wait for a clean stop.
+        console.error(`${signal} again: exiting without cleaning up`);
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`\n${signal}: stopping the local stack…`);
+      Promise.all([stack.close(), removeStackState(LOCAL_DIR)])
+        .then(() => {
+          console.log("Stopped.");
+          resolve(0);
+        })
+        .catch((error: unknown) => {
+          console.error(`Stopping failed: ${(error as Error).message}`);
+          resolve(1);
+        });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+function portNumber(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SettingsError(flag, `must be a port number (0 to 65535), got '${value}'`);
+  }
+  return port;
+}
+
+main().then(
+  // Exit explicitly: a clean stop has closed everything, and a leftover handle must not keep a
+  // terminal waiting.
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      console.error(
+        `The port is already in use: ${(error as Error).message}. Pick another with --port N (or PORT=N).`,
+      );
+    } else if (error instanceof SettingsError) {
+      console.error(`Configuration error: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FunctionInvoker, LocalHttpApi } from "../../local/http-api.js";
+import type { InvokeResult } from "../../local/lambda-sandbox.js";
+import { DEFAULT_SETTINGS, type LocalStackSettings } from "../../local/stack-settings.js";
+
+const STAGE = "arn:aws:execute-api:us-east-1:123456789012:l0ca1api00/$default";
+
+/** A function double that records its events and answers with `answer(event)`. */
+function fakeFunction(
+  answer: (event: Record<string, unknown>) => Partial<InvokeResult> | Promise<Partial<InvokeResult>>,
+) {
+  const events: Record<string, unknown>[] = [];
+  const invoker: FunctionInvoker & { events: typeof events } = {
+    events,
+    async invoke(event: unknown) {
+      events.push(event as Record<string, unknown>);
+      return {
+        timedOut: false,
+        durationMs: 1,
+        logs: [],
+        ...(await answer(event as Record<string, unknown>)),
+      };
+    },
+  };
+  return invoker;
+}
+
+/** Allows "Bearer good" (everything) and "Bearer reader" (GET only); denies the rest. */
+const policyAuthorizer = () =>
+  fakeFunction((event) => {
+    const header = (event.headers as Record<string, string>).authorization;
+    const resources =
+      header === "Bearer good" ? [`${STAGE}/*`] : header === "Bearer reader" ? [`${STAGE}/GET/*`] : [];
+    return {
+      result: {
+        principalId: "user-1",
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement:
+            resources.length > 0
+              ? [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: resources }]
+              : [{ Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${STAGE}/*`] }],
+        },
+        context: { sub: "user-1", scopes: "read" },
+      },
+    };
+  });
+
+const echoBackend = () =>
+  fakeFunction((event) => ({
+    result: { statusCode: 200, headers: { "x-backend": "yes" }, body: JSON.stringify({ seen: event }) },
+  }));
+
+describe("LocalHttpApi", () => {
+  let api: LocalHttpApi | undefined;
+
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  async function start(
+    settings: Partial<LocalStackSettings>,
+    authorizer: FunctionInvoker,
+    backend: FunctionInvoker = echoBackend(),
+    authorizerWaitMs?: number,
+  ): Promise<LocalHttpApi> {
+    api = await LocalHttpApi.start({
+      settings: { ...DEFAULT_SETTINGS, ...settings },
+      authorizer,
+      backend,
+      ...(authorizerWaitMs !== undefined ? { authorizerWaitMs } : {}),
+    });
+    return api;
+  }
+
+  const call = async (path: string, authorization?: string, method = "GET") => {
+    const response = await fetch(`${api?.url}${path}`, {
+      method,
+      headers: authorization === undefined ? {} : { authorization },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  };
+
+  it("answers 401 without the Authorization header and never invokes the authorizer", async () => {
+    const authorizer = policyAuthorizer();
+    await start({}, authorizer);
+
+    const response = await call("/auth");
+
+    expect(response).toMatchObject({ status: 401, body: { message: "Unauthorized" } });
+    expect(response.headers.get("apigw-requestid")).toMatch(/=$/);
+    expect(authorizer.events).toHaveLength(0);
+  });
+
+  it("sends a payload 2.0 REQUEST event and passes the authorizer context to the backend", async () => {
+    const authorizer = policyAuthorizer();
+    const backend = echoBackend();
+    await start({ routes: ["GET /items/{id}"] }, authorizer, backend);
+
+    const response = await call("/items/42?x=1&x=2", "Bearer good");
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-backend")).toBe("yes");
+    expect(authorizer.events[0]).toMatchObject({
+      version: "2.0",
+      type: "REQUEST",
+      routeArn: `${STAGE}/GET/items/42`,
+      identitySource: ["Bearer good"],
+      routeKey: "GET /items/{id}",
+      rawPath: "/items/42",
+      rawQueryString: "x=1&x=2",
+      queryStringParameters: { x: "1,2" },
+      pathParameters: { id: "42" },
+      headers: { authorization: "Bearer good" },
+      requestContext: {
+        accountId: "123456789012",
+        apiId: "l0ca1api00",
+        stage: "$default",
+        routeKey: "GET /items/{id}",
+        http: { method: "GET", path: "/items/42", sourceIp: "127.0.0.1" },
+      },
+    });
+    expect(backend.events[0]).toMatchObject({
+      version: "2.0",
+      routeKey: "GET /items/{id}",
+      requestContext: { authorizer: { lambda: { sub: "user-1", scopes: "read" } } },
+      isBase64Encoded: false,
+    });
+  });
+
+  it("evaluates the cached IAM policy against each request's route, calling the authorizer once per token", async () => {
+    const authorizer = policyAuthorizer();
+    await start({ routes: ["GET /items", "POST /items"] }, authorizer);
+
+    const get = await call("/items", "Bearer reader");
+    const post = await call("/items", "Bearer reader", "POST");
+
+    expect(get.status).toBe(200);
+    expect(post).toMatchObject({ status: 403, body: { message: "Forbidden" } });
+    expect(authorizer.events).toHaveLength(1);
+    expect(api?.requests.map((record) => record.authorizer)).toEqual(["miss", "hit"]);
+  });
+
+  it("invokes the authorizer every time when the cache TTL is 0", async () => {
+    const authorizer = policyAuthorizer();
+    await start({ authorizerCacheTtlSeconds: 0 }, authorizer);
+
+    await call("/auth", "Bearer good");
+    await call("/auth", "Bearer good");
+
+    expect(authorizer.events).toHaveLength(2);
+  });
+
+  it("caches simple answers per route when per-route permissions are set", async () => {
+    const authorizer = fakeFunction((event) => ({ result: { isAuthorized: event.routeKey === "GET /a" } }));
+    await start(
+      {
+        routes: ["GET /a", "GET /b"],
+        authorizerResponseMode: "simple",
+        routePermissions: { "GET /a": { scopes: ["a"], roles: [] }, "GET /b": { scopes: ["b"], roles: [] } },
+      },
+      authorizer,
+    );
+
+    const a = await call("/a", "Bearer t");
+    const b = await call("/b", "Bearer t");
+    const again = await call("/a", "Bearer t");
+
+    expect([a.status, b.status, again.status]).toEqual([200, 403, 200]);
+    expect(authorizer.events.map((event) => event.identitySource)).toEqual([
+      ["Bearer t", "GET /a"],
+      ["Bearer t", "GET /b"],
+    ]);
+  });
+
+  it("answers 500 when the authorizer fails, answers nonsense or times out, and caches none of it", async () => {
+    let mode = "throw";
+    const authorizer = fakeFunction(async () => {
+      if (mode === "throw") return { error: { errorType: "Error", errorMessage: "boom" } };
+      if (mode === "nonsense") return { result: { allow: true } };
+      if (mode === "timeout")
+        return { timedOut: true, error: { errorType: "Sandbox.Timedout", errorMessage: "" } };
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return { result: { isAuthorized: true } };
+    });
+    await start({}, authorizer, echoBackend(), 200);
+
+    const statuses: number[] = [];
+    for (const next of ["throw", "nonsense", "timeout", "slow"]) {
+      mode = next;
+      statuses.push((await call("/auth", "Bearer good")).status);
+    }
+
+    expect(statuses).toEqual([500, 500, 500, 500]);
+    expect(authorizer.events).toHaveLength(4);
+  });
+
+  it("answers 404 for a request no route matches", async () => {
+    await start({}, policyAuthorizer());
+
+    expect(await call("/nowhere", "Bearer good")).toMatchObject({
+      status: 404,
+      body: { message: "Not Found" },
+    });
+  });
+
+  it("turns a plain object from the backend into a JSON 200, and a backend error into 500", async () => {
+    let fail = false;
+    const backend = fakeFunction(() =>
+      fail ? { error: { errorType: "TypeError", errorMessage: "x" } } : { result: { plain: true } },
+    );
+    await start({}, policyAuthorizer(), backend);
+
+    const plain = await call("/auth", "Bearer good");
+    fail = true;
+    const failed = await call("/auth", "Bearer good");
+
+    expect(plain).toMatchObject({ status: 200, body: { plain: true } });
+    expect(plain.headers.get("content-type")).toBe("application/json");
+    expect(failed).toMatchObject({ status: 500, body: { message: "Internal Server Error" } });
+  });
+});

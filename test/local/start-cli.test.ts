@@ -1,0 +1,158 @@
+/**
+ * `npm start` as a user runs it: a child process that prints a banner, serves requests, works with
+ * `npm run token`, and stops cleanly on Ctrl-C, taking its Lambda workers with it.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../local/local-stack.js";
+
+const run = promisify(execFile);
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once `pattern` appears in the child's output; rejects after `timeoutMs`. */
+function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      const match = pattern.exec(output());
+      if (match !== null) resolve(match);
+      else if (Date.now() > deadline)
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output()}`));
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+describe("npm start (local/start.ts)", () => {
+  let localDir: string;
+  let child: ChildProcess;
+  let output = "";
+  let exitCode: Promise<number | null>;
+  let url: string;
+  const tokenCli = (args: string[] = [], dir = localDir) =>
+    run("npm", ["run", "-s", "token", "--", ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOCAL_STACK_DIR: dir },
+      timeout: 20_000,
+    });
+
+  beforeAll(async () => {
+    localDir = await mkdtemp(join(tmpdir(), "start-cli-test-"));
+    child = spawn(
+      join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+      ["local/start.ts", "--port", "0", "--no-build", "--quiet"],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LOCAL_STACK_DIR: localDir },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    exitCode = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    const [, port] = await waitForOutput(() => output, /API\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000);
+    await waitForOutput(() => output, /Press Ctrl-C to stop\./, 10_000);
+    url = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    if (child?.exitCode === null) child.kill("SIGKILL");
+    for (const match of output.matchAll(/pid (\d+)/g)) {
+      const pid = Number(match[1]);
+      if (isRunning(pid)) process.kill(pid, "SIGKILL");
+    }
+    await rm(localDir, { recursive: true, force: true });
+  });
+
+  it("prints a banner with the URL and a curl example using npm run token", () => {
+    expect(output).toContain(`curl -i ${url}/auth`);
+    expect(output).toContain(`curl -i -H "Authorization: Bearer $(npm run -s token)" ${url}/auth`);
+    expect(existsSync(join(localDir, "stack.json"))).toBe(true);
+    expect(existsSync(join(localDir, "ca.pem"))).toBe(true);
+  });
+
+  it("answers 401 without a token and 200 with one from `npm run token`", async () => {
+    const { stdout: userToken } = await tokenCli([
+      "--scope",
+      "Things.Read",
+      "--user",
+      "grace@contoso.example",
+    ]);
+    const { stdout: appToken } = await tokenCli(["--role", "Things.Admin", "--version", "1.0"]);
+
+    const anonymous = await fetch(`${url}/auth`);
+    const user = await fetch(`${url}/auth`, { headers: { authorization: `Bearer ${userToken.trim()}` } });
+    const app = await fetch(`${url}/auth`, { headers: { authorization: `Bearer ${appToken.trim()}` } });
+
+    expect(anonymous.status).toBe(401);
+    expect(user.status).toBe(200);
+    expect(await user.json()).toMatchObject({ caller: { scopes: ["Things.Read"], tokenVersion: "2.0" } });
+    expect(app.status).toBe(200);
+    expect(await app.json()).toMatchObject({
+      caller: { roles: ["Things.Admin"], scopes: [], tokenVersion: "1.0" },
+    });
+    expect(output).toMatch(/GET \/auth → 200 \[GET \/auth\] authorizer=miss/);
+  });
+
+  it("prints decoded claims with --claims", async () => {
+    const { stdout } = await tokenCli(["--user", "grace@contoso.example", "--version", "1.0", "--claims"]);
+
+    expect(JSON.parse(stdout)).toMatchObject({
+      ver: "1.0",
+      upn: "grace@contoso.example",
+      scp: "access_as_user",
+    });
+  });
+
+  it("tells the user to start the stack when it is not running", async () => {
+    const emptyDir = await mkdtemp(join(tmpdir(), "start-cli-empty-"));
+    try {
+      const outcome = await tokenCli([], emptyDir).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => error,
+      );
+
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain("The local stack is not running");
+    } finally {
+      await rm(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops on SIGINT with exit code 0, leaving no worker process and no state file", async () => {
+    const workerPids = [...output.matchAll(/execution environment started \(pid (\d+)/g)].map((match) =>
+      Number(match[1]),
+    );
+    expect(workerPids.length).toBeGreaterThanOrEqual(2);
+    expect(workerPids.every(isRunning)).toBe(true);
+
+    child.kill("SIGINT");
+    const code = await Promise.race([
+      exitCode,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running after 15 s"), 15_000)),
+    ]);
+
+    expect(code).toBe(0);
+    expect(output).toContain("Stopped.");
+    expect(workerPids.filter(isRunning)).toEqual([]);
+    expect(existsSync(join(localDir, "stack.json"))).toBe(false);
+  });
+});
