@@ -1,23 +1,17 @@
-/**
- * How API Gateway reads an authorizer's IAM policy for one resource, written independently of the
- * authorizer's own code so tests do not grade it with itself: an explicit Deny wins, else any Allow;
- * in resources `*` matches any run of characters (including `/`) and `?` one character.
- */
+import { policyAllows, readAuthorizerResponse } from "../../local/authorizer-response.js";
+
 export interface PolicyLike {
-  Statement: { Effect: string; Resource: string | string[] }[];
+  Statement: { Effect: string; Action?: string | string[]; Resource: string | string[] }[];
 }
 
+/**
+ * What API Gateway concludes from an authorizer's IAM policy for one resource. It uses the local
+ * gateway's evaluator, code apart from the authorizer's own, so tests do not grade the authorizer with itself.
+ */
 export function evaluatePolicy(policy: PolicyLike, resource: string): "Allow" | "Deny" {
-  const matches = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-      "s",
-    ).test(resource);
-  const effects = policy.Statement.filter((statement) =>
-    (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).some(matches),
-  ).map((statement) => statement.Effect);
-  return effects.includes("Deny") || !effects.includes("Allow") ? "Deny" : "Allow";
+  const decision = readAuthorizerResponse({ principalId: "test", policyDocument: policy }, "iam");
+  if (decision.kind !== "iam") {
+    throw new Error(`API Gateway could not read this policy: ${JSON.stringify(policy)}`);
+  }
+  return policyAllows(decision.statements, resource) ? "Allow" : "Deny";
 }
