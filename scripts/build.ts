@@ -59,14 +59,17 @@ async function bundle(entryPoint: string): Promise<Uint8Array> {
   return output.contents;
 }
 
-/** `nodejs/node_modules/aws-jwt-verify/…`: the package's runtime files only (no type declarations). */
+/**
+ * `nodejs/node_modules/aws-jwt-verify/…`: the package's runtime files only. The authorizer require()s the
+ * CommonJS build (see jwt-library.ts), so the ES module build and the type declarations stay out.
+ */
 function layerFiles(): Record<string, Uint8Array> {
   const packageDir = path.join(ROOT, "node_modules", LAYER_PACKAGE);
   const isRuntimeFile = (relative: string) =>
     relative === "package.json" ||
     relative === "LICENSE" ||
     relative === "NOTICE" ||
-    (relative.startsWith("dist/") && (relative.endsWith(".js") || relative.endsWith("package.json")));
+    (relative.startsWith("dist/cjs/") && (relative.endsWith(".js") || relative.endsWith("package.json")));
   const files: Record<string, Uint8Array> = {};
   for (const relative of listFiles(packageDir).filter(isRuntimeFile)) {
     files[`nodejs/node_modules/${LAYER_PACKAGE}/${relative}`] = readFileSync(path.join(packageDir, relative));

@@ -177,6 +177,7 @@ function contextOf(token: VerifiedToken): AuthorizerContext {
 
 const OPERATIONAL_FAILURES = new Set(["INVALID_CONFIGURATION", "JWKS_UNAVAILABLE", "INTERNAL_ERROR"]);
 
+/** Allows at info, refusals at warn, failures of the authorizer itself at error: LOG_LEVEL=warn keeps every refusal. */
 function logDecision(
   decision: Decision,
   request: RequestFacts,
@@ -185,7 +186,7 @@ function logDecision(
 ) {
   const { token, denial: reason } = decision;
   const level: LogLevel =
-    reason === undefined ? "info" : OPERATIONAL_FAILURES.has(reason.reason) ? "error" : "info";
+    reason === undefined ? "info" : OPERATIONAL_FAILURES.has(reason.reason) ? "error" : "warn";
   logger.log(level, "authorization decision", {
     decision: reason === undefined ? "allow" : "deny",
     reason: reason?.reason ?? "ALLOWED",

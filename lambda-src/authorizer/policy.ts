@@ -76,13 +76,35 @@ export function planResources(
   return { allow, deny };
 }
 
-/** IAM resource matching: `*` is any run of characters (including `/`), `?` is one character. */
+/**
+ * IAM resource matching: `*` is any run of characters (including `/`), `?` is one character.
+ * The classic greedy two-pointer glob match: no RegExp to compile on every request.
+ */
 export function resourceMatches(pattern: string, resource: string): boolean {
-  const source = pattern
-    .split("")
-    .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\/-]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`, "s").test(resource);
+  let p = 0;
+  let r = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (r < resource.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === resource[r])) {
+      p += 1;
+      r += 1;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      starAt = p;
+      resumeAt = r;
+      p += 1;
+    } else if (starAt !== -1) {
+      p = starAt + 1;
+      resumeAt += 1;
+      r = resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") {
+    p += 1;
+  }
+  return p === pattern.length;
 }
 
 /**

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { RoutePermission } from "../../lambda-src/authorizer/config.js";
 import { refusal } from "../../lambda-src/authorizer/permissions.js";
-import { planResources, policyFor, routeResource, stageArnOf } from "../../lambda-src/authorizer/policy.js";
+import {
+  planResources,
+  policyFor,
+  resourceMatches,
+  routeResource,
+  stageArnOf,
+} from "../../lambda-src/authorizer/policy.js";
 import { evaluatePolicy as evaluate } from "../support/iam-policy.js";
 
 const STAGE = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default";
@@ -21,6 +27,34 @@ describe("stageArnOf", () => {
   it("refuses anything that is not an execute-api ARN", () => {
     expect(stageArnOf("arn:aws:lambda:eu-west-1:123456789012:function:x")).toBeUndefined();
     expect(stageArnOf(undefined)).toBeUndefined();
+  });
+});
+
+describe("resourceMatches", () => {
+  it("reads * as any run of characters, slashes included, and ? as exactly one", () => {
+    expect(resourceMatches(`${STAGE}/*`, `${STAGE}/GET/a/b/c`)).toBe(true);
+    expect(resourceMatches(`${STAGE}/GET/items/*`, `${STAGE}/GET/items/`)).toBe(true);
+    expect(resourceMatches(`${STAGE}/GET/items/*`, `${STAGE}/POST/items/1`)).toBe(false);
+    expect(resourceMatches("a?c", "abc")).toBe(true);
+    expect(resourceMatches("a?c", "ac")).toBe(false);
+    expect(resourceMatches("a*b*c", "aXbYbZc")).toBe(true);
+    expect(resourceMatches("a*b*c", "aXbYbZ")).toBe(false);
+    expect(resourceMatches("abc", "abcd")).toBe(false);
+  });
+
+  it("agrees with a regular-expression reading of the same patterns on random input", () => {
+    const alphabet = ["a", "b", "/", "*", "?"];
+    const pick = (length: number, chars: string[]) =>
+      Array.from({ length }, () => chars[Math.floor(Math.random() * chars.length)]).join("");
+    for (let i = 0; i < 2000; i += 1) {
+      const pattern = pick(Math.floor(Math.random() * 7), alphabet);
+      const resource = pick(Math.floor(Math.random() * 9), ["a", "b", "/"]);
+      const regex = new RegExp(
+        `^${pattern.replace(/[/]/g, "\\/").replace(/\*/g, ".*").replace(/\?/g, ".")}$`,
+        "s",
+      );
+      expect(resourceMatches(pattern, resource), `${pattern} ~ ${resource}`).toBe(regex.test(resource));
+    }
   });
 });
 
