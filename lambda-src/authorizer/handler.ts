@@ -144,23 +144,32 @@ function respond(decision: Decision, request: RequestFacts): AuthorizerResponse 
   };
 }
 
+/** The request's facts, each a string or undefined: anything else in the event is treated as absent. */
 function readRequest(event: AuthorizerEvent): RequestFacts {
   if (typeof event !== "object" || event === null) {
     return { requestArn: undefined, routeKey: undefined, authorization: undefined };
   }
-  const authorization = findHeader(event.headers, "authorization");
+  const authorization = stringOrUndefined(findHeader(event.headers, "authorization"));
   if ("routeArn" in event) {
-    return { requestArn: event.routeArn, routeKey: event.routeKey, authorization };
+    return {
+      requestArn: stringOrUndefined(event.routeArn),
+      routeKey: stringOrUndefined(event.routeKey),
+      authorization,
+    };
   }
   if ("methodArn" in event) {
     const routeKey = (event.requestContext as { routeKey?: unknown } | undefined)?.routeKey;
     return {
-      requestArn: event.methodArn,
-      routeKey: typeof routeKey === "string" ? routeKey : `${event.httpMethod} ${event.resource}`,
+      requestArn: stringOrUndefined(event.methodArn),
+      routeKey: stringOrUndefined(routeKey) ?? `${event.httpMethod} ${event.resource}`,
       authorization,
     };
   }
   return { requestArn: undefined, routeKey: undefined, authorization };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 function contextOf(token: VerifiedToken): AuthorizerContext {
