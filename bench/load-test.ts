@@ -103,7 +103,7 @@ function fire(options: autocannon.Options): Promise<{ result: autocannon.Result;
     const startedAt = performance.now();
     let lastResponseAt = startedAt;
     const instance = autocannon(options, (error, result) => {
-      if (error) reject(error);
+      if (error) reject(error instanceof Error ? error : new Error(String(error)));
       else resolve({ result, seconds: (lastResponseAt - startedAt) / 1000 });
     });
     instance.on("response", () => {

@@ -174,7 +174,7 @@ export function validateSettings(input: Record<keyof LocalStackSettings, unknown
     tenantId: tenantId.toLowerCase(),
     audience,
     additionalAudiences,
-    tokenVersions: tokenVersions as TokenVersion[],
+    tokenVersions,
     routes,
     routePermissions,
     authorizerResponseMode: mode,

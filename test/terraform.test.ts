@@ -46,6 +46,7 @@ async function run(command: string, args: string[], cwd: string): Promise<string
     const failure = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(
       `${command} ${args.join(" ")} failed in ${cwd}\n${failure.stdout ?? ""}\n${failure.stderr ?? failure.message}`,
+      { cause: error },
     );
   }
 }

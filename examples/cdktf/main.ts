@@ -76,7 +76,7 @@ class EntraApiStack extends TerraformStack {
     });
     new TerraformOutput(this, "route_urls", {
       description: "URL of each route, by route key.",
-      value: api.get("route_urls"),
+      value: api.get("route_urls") as unknown,
     });
   }
 }

@@ -175,7 +175,7 @@ function claimList(value: unknown): readonly string[] | undefined {
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && CLAIM_VALUE.test(item))) {
     return undefined;
   }
-  return Object.freeze([...value]);
+  return Object.freeze([...(value as string[])]);
 }
 
 function required(env: Environment, variable: string): string {

@@ -146,7 +146,7 @@ class BackingOffFetcher implements Fetcher {
     try {
       const body = await this.fetcher.fetch(uri, requestOptions, data);
       // A 200 with a body that is not a JWKS is an outage too: back off instead of refetching per request.
-      if (!isJwks(JSON.parse(new TextDecoder().decode(body)))) {
+      if (!isJwks(JSON.parse(new TextDecoder().decode(body)) as Parameters<typeof isJwks>[0])) {
         throw new TypeError("response is not a JWKS");
       }
       this.succeededAt.set(uri, this.now());

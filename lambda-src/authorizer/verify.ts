@@ -90,7 +90,7 @@ export function createTokenVerifier(config: AuthorizerConfig, jwksCache: JwksCac
 function checkEntraRules(header: JwtHeader, payload: JwtPayload, tenantId: string): void {
   if (header.nonce !== undefined) {
     throw new GraphTokenError("a nonce header marks a Microsoft Graph token", {
-      detail: `aud ${String(payload.aud)}`,
+      detail: `aud ${claimText(payload.aud)}`,
     });
   }
   if (header.alg !== "RS256") {
@@ -100,7 +100,9 @@ function checkEntraRules(header: JwtHeader, payload: JwtPayload, tenantId: strin
     throw new MissingExpiryError("token has no exp claim");
   }
   if (payload.tid !== undefined && payload.tid !== tenantId) {
-    throw new InvalidIssuerError("tid does not match the tenant", { detail: `tid ${String(payload.tid)}` });
+    throw new InvalidIssuerError("tid does not match the tenant", {
+      detail: `tid ${claimText(payload.tid)}`,
+    });
   }
 }
 
@@ -120,7 +122,7 @@ function readClaims(payload: JwtPayload, tenantId: string): VerifiedToken {
     tenantId,
     clientId: typeof azp === "string" ? azp : typeof appid === "string" ? appid : "",
     scopes: scp === undefined ? [] : scp.split(" ").filter((scope) => scope !== ""),
-    roles: (roles as string[] | undefined) ?? [],
+    roles: roles ?? [],
     version: typeof ver === "string" ? ver : "",
   };
 }
@@ -142,7 +144,7 @@ function classify(error: unknown, token: string): AuthorizerError {
   if (header?.nonce !== undefined || isGraphAudience(payload?.aud)) {
     return new GraphTokenError("token is for Microsoft Graph, not for this API", {
       cause: error,
-      detail: `aud ${String(payload?.aud)}`,
+      detail: `aud ${claimText(payload?.aud)}`,
     });
   }
   if (error instanceof AuthorizerError) {
@@ -151,29 +153,29 @@ function classify(error: unknown, token: string): AuthorizerError {
   if (unverified !== undefined && header?.alg !== "RS256") {
     return new UnsupportedAlgorithmError("only RS256 is accepted", {
       cause: error,
-      detail: `alg ${String(header?.alg)}`,
+      detail: `alg ${claimText(header?.alg)}`,
     });
   }
   if (error instanceof E.JwtExpiredError) {
-    return new TokenExpiredError("token expired", { cause: error, detail: `exp ${String(payload?.exp)}` });
+    return new TokenExpiredError("token expired", { cause: error, detail: `exp ${claimText(payload?.exp)}` });
   }
   if (error instanceof E.JwtNotBeforeError) {
     return new TokenNotYetValidError("token not yet valid", {
       cause: error,
-      detail: `nbf ${String(payload?.nbf)}`,
+      detail: `nbf ${claimText(payload?.nbf)}`,
     });
   }
   if (error instanceof E.JwtInvalidAudienceError) {
     return new InvalidAudienceError("audience not accepted", {
       cause: error,
-      detail: `aud ${String(payload?.aud)}`,
+      detail: `aud ${claimText(payload?.aud)}`,
     });
   }
   if (error instanceof E.JwtInvalidIssuerError || error instanceof E.ParameterValidationError) {
     // The library reports an issuer outside the configured ones as a parameter error.
     return new InvalidIssuerError("issuer not accepted", {
       cause: error,
-      detail: `iss ${String(payload?.iss)}`,
+      detail: `iss ${claimText(payload?.iss)}`,
     });
   }
   if (error instanceof E.JwtInvalidSignatureError) {
@@ -182,13 +184,13 @@ function classify(error: unknown, token: string): AuthorizerError {
   if (error instanceof E.JwtInvalidSignatureAlgorithmError) {
     return new UnsupportedAlgorithmError("algorithm not accepted", {
       cause: error,
-      detail: `alg ${String(header?.alg)}`,
+      detail: `alg ${claimText(header?.alg)}`,
     });
   }
   if (error instanceof E.KidNotFoundInJwksError || error instanceof E.JwtWithoutValidKidError) {
     return new UnknownSigningKeyError("no published key for this kid", {
       cause: error,
-      detail: `kid ${String(header?.kid)}`,
+      detail: `kid ${claimText(header?.kid)}`,
     });
   }
   if (error instanceof E.WaitPeriodNotYetEndedJwkError) {
@@ -217,7 +219,7 @@ function tryDecompose(
   try {
     const [header, payload] = token
       .split(".", 2)
-      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
+      .map((part): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
     return isObject(header) && isObject(payload) ? { header, payload } : undefined;
   } catch {
     return undefined;
@@ -233,4 +235,9 @@ function isGraphAudience(aud: unknown): boolean {
   return audiences.some(
     (value) => value === GRAPH_APP_ID || (typeof value === "string" && GRAPH_AUDIENCE.test(value)),
   );
+}
+
+/** A claim or header value as log text: strings as they are, anything else as JSON. */
+function claimText(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }

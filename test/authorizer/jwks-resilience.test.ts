@@ -71,20 +71,24 @@ describe("JWKS handling of the built authorizer", () => {
     expect(reasons.at(-1)).toBe("ALLOWED");
   });
 
-  it("denies within the 5 s budget when the endpoint hangs, and recovers afterwards", {
-    timeout: 20_000,
-  }, async () => {
-    harness.issuer.setFault("hang");
-    // A Lambda timeout of 5 s: an authorizer still waiting then would be killed and API Gateway would answer 500.
-    const authorizer = await harness.authorizer({}, { timeoutMs: 5000 });
+  it(
+    "denies within the 5 s budget when the endpoint hangs, and recovers afterwards",
+    {
+      timeout: 20_000,
+    },
+    async () => {
+      harness.issuer.setFault("hang");
+      // A Lambda timeout of 5 s: an authorizer still waiting then would be killed and API Gateway would answer 500.
+      const authorizer = await harness.authorizer({}, { timeoutMs: 5000 });
 
-    const hung = await invoke(authorizer, validToken());
-    harness.issuer.setFault("none");
-    const reasons = await untilAllowed(authorizer, validToken, 5000);
+      const hung = await invoke(authorizer, validToken());
+      harness.issuer.setFault("none");
+      const reasons = await untilAllowed(authorizer, validToken, 5000);
 
-    expect(decisionOf(hung)).toMatchObject({ decision: "deny", reason: "JWKS_UNAVAILABLE" });
-    expect(reasons.at(-1)).toBe("ALLOWED");
-  });
+      expect(decisionOf(hung)).toMatchObject({ decision: "deny", reason: "JWKS_UNAVAILABLE" });
+      expect(reasons.at(-1)).toBe("ALLOWED");
+    },
+  );
 
   it("treats a 200 answer that is not a JWKS as an outage", async () => {
     harness.issuer.setFault("garbage");

@@ -25,7 +25,7 @@ class FakeEndpoint implements Fetcher {
       throw new Error("connection refused");
     }
     const keys = this.kids.map((kid) => ({ kty: "RSA", use: "sig", kid, n: "sXch", e: "AQAB" }));
-    return new TextEncoder().encode(JSON.stringify({ keys })).buffer as ArrayBuffer;
+    return new TextEncoder().encode(JSON.stringify({ keys })).buffer;
   }
 }
 
