@@ -1,4 +1,5 @@
 import { ConfigurationError } from "./errors.js";
+import { isPlainObject } from "./json.js";
 
 export type TokenVersion = "1.0" | "2.0";
 export type ResponseMode = "iam" | "simple";
@@ -201,10 +202,6 @@ function isHttpsUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {

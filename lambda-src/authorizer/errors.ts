@@ -105,3 +105,12 @@ export class RouteNotConfiguredError extends AuthorizerError {
 export class UnexpectedError extends AuthorizerError {
   readonly reason = "INTERNAL_ERROR";
 }
+
+/** A failure's name for a log field: the reason code of ours, the class name of anything else. */
+export function errorName(error: unknown): string {
+  return error instanceof AuthorizerError
+    ? error.reason
+    : error instanceof Error
+      ? error.constructor.name
+      : typeof error;
+}

@@ -14,7 +14,13 @@ import {
   type ResponseMode,
   readLogLevel,
 } from "./config.js";
-import { AuthorizerError, ConfigurationError, UnexpectedError, UnrecognizedEventError } from "./errors.js";
+import {
+  AuthorizerError,
+  ConfigurationError,
+  errorName,
+  UnexpectedError,
+  UnrecognizedEventError,
+} from "./errors.js";
 import { EntraJwksCache } from "./jwks-cache.js";
 import { createLogger } from "./log.js";
 import { refusal } from "./permissions.js";
@@ -215,12 +221,4 @@ function toAuthorizerError(caught: unknown): AuthorizerError {
   return caught instanceof AuthorizerError
     ? caught
     : new UnexpectedError("unexpected failure", { cause: caught, detail: errorName(caught) });
-}
-
-function errorName(error: unknown): string {
-  return error instanceof AuthorizerError
-    ? error.reason
-    : error instanceof Error
-      ? error.constructor.name
-      : typeof error;
 }

@@ -1,4 +1,4 @@
-import { JwksRefetchThrottledError, JwksUnavailableError } from "./errors.js";
+import { errorName, JwksRefetchThrottledError, JwksUnavailableError } from "./errors.js";
 import {
   type Fetcher,
   isJwks,
@@ -160,8 +160,4 @@ class BackingOffFetcher implements Fetcher {
   lastSuccessAt(uri: string): number | undefined {
     return this.succeededAt.get(uri);
   }
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.constructor.name : typeof error;
 }

@@ -14,7 +14,9 @@ import {
   UnexpectedError,
   UnknownSigningKeyError,
   UnsupportedAlgorithmError,
+  errorName,
 } from "./errors.js";
+import { isPlainObject } from "./json.js";
 import {
   type JwksCache,
   type JwtHeader,
@@ -94,7 +96,7 @@ function checkEntraRules(header: JwtHeader, payload: JwtPayload, tenantId: strin
     });
   }
   if (header.alg !== "RS256") {
-    throw new UnsupportedAlgorithmError("only RS256 is accepted", { detail: `alg ${String(header.alg)}` });
+    throw new UnsupportedAlgorithmError("only RS256 is accepted", { detail: `alg ${claimText(header.alg)}` });
   }
   if (typeof payload.exp !== "number") {
     throw new MissingExpiryError("token has no exp claim");
@@ -208,7 +210,7 @@ function classify(error: unknown, token: string): AuthorizerError {
   }
   return new UnexpectedError("unexpected verification failure", {
     cause: error,
-    detail: error instanceof Error ? error.name : typeof error,
+    detail: errorName(error),
   });
 }
 
@@ -220,14 +222,10 @@ function tryDecompose(
     const [header, payload] = token
       .split(".", 2)
       .map((part): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
-    return isObject(header) && isObject(payload) ? { header, payload } : undefined;
+    return isPlainObject(header) && isPlainObject(payload) ? { header, payload } : undefined;
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isGraphAudience(aud: unknown): boolean {
