@@ -8,11 +8,14 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
+import { build, transformSync } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const LAYER_PACKAGE = "aws-jwt-verify";
+const CEL_PACKAGE = "@marcbachmann/cel-js";
+/** Loaded from the layer at run time (see jwt-library.ts and cel-library.ts), never bundled. */
+const LAYER_PACKAGES = [LAYER_PACKAGE, `${LAYER_PACKAGE}/*`, CEL_PACKAGE];
 
 // DOS timestamps are local time: build the date from local fields so every time zone writes the same bytes.
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -29,7 +32,7 @@ export async function buildArtifacts(): Promise<BuiltArtifact[]> {
   return [
     zip("authorizer.zip", { "index.mjs": await bundle("lambda-src/authorizer/handler.ts") }),
     zip("response.zip", { "index.mjs": await bundle("lambda-src/response/handler.ts") }),
-    zip("jwt-verify-layer.zip", layerFiles()),
+    zip("jwt-verify-layer.zip", { ...layerFiles(), ...(await celLayerFiles()) }),
   ];
 }
 
@@ -41,11 +44,10 @@ async function bundle(entryPoint: string): Promise<Uint8Array> {
     platform: "node",
     format: "esm",
     target: "node22",
-    // The layer provides it; the handler loads it through require() so NODE_PATH finds it.
-    external: [LAYER_PACKAGE, `${LAYER_PACKAGE}/*`],
-    // Smaller bundles load faster on a cold start; kept names keep error class names meaningful in logs.
+    // The layer provides them; the handler loads them through require() so NODE_PATH finds them.
+    external: LAYER_PACKAGES,
+    // Smaller bundles load faster on a cold start. Logs name errors by their `name`, which minifying keeps.
     minify: true,
-    keepNames: true,
     legalComments: "none",
     charset: "utf8",
     write: false,
@@ -60,7 +62,7 @@ async function bundle(entryPoint: string): Promise<Uint8Array> {
 }
 
 /**
- * `nodejs/node_modules/aws-jwt-verify/…`: the package's runtime files only. The authorizer require()s the
+ * `nodejs/node_modules/aws-jwt-verify/…`: the package's runtime files only, minified. The authorizer require()s the
  * CommonJS build (see jwt-library.ts), so the ES module build and the type declarations stay out.
  */
 function layerFiles(): Record<string, Uint8Array> {
@@ -72,9 +74,75 @@ function layerFiles(): Record<string, Uint8Array> {
     (relative.startsWith("dist/cjs/") && (relative.endsWith(".js") || relative.endsWith("package.json")));
   const files: Record<string, Uint8Array> = {};
   for (const relative of listFiles(packageDir).filter(isRuntimeFile)) {
-    files[`nodejs/node_modules/${LAYER_PACKAGE}/${relative}`] = readFileSync(path.join(packageDir, relative));
+    const contents = readFileSync(path.join(packageDir, relative));
+    files[`nodejs/node_modules/${LAYER_PACKAGE}/${relative}`] = relative.endsWith(".js")
+      ? minifyModule(contents)
+      : contents;
   }
   return files;
+}
+
+/**
+ * The layer's size budget (bench/targets.ts) holds both libraries only minified. Each file is minified on
+ * its own, so the package keeps its layout and module boundaries; names are kept for readable errors.
+ */
+function minifyModule(contents: Buffer): Uint8Array {
+  const { code } = transformSync(contents.toString("utf8"), {
+    loader: "js",
+    format: "cjs",
+    target: "node20",
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    charset: "utf8",
+  });
+  return new TextEncoder().encode(code);
+}
+
+/**
+ * `nodejs/node_modules/@marcbachmann/cel-js/…`: the package is ESM only, and Lambda resolves layer
+ * packages for require() alone, so the build bundles it into one minified CommonJS file, next to its
+ * licence and a package.json that names the version it was built from.
+ */
+async function celLayerFiles(): Promise<Record<string, Uint8Array>> {
+  const packageDir = path.join(ROOT, "node_modules", CEL_PACKAGE);
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+    version: string;
+    license: string;
+  };
+  const result = await build({
+    absWorkingDir: ROOT,
+    stdin: { contents: `module.exports = require(${JSON.stringify(CEL_PACKAGE)});`, resolveDir: ROOT },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    charset: "utf8",
+    write: false,
+    outfile: "index.cjs",
+    logLevel: "warning",
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) {
+    throw new Error(`esbuild produced no bundle for ${CEL_PACKAGE}`);
+  }
+  const target = `nodejs/node_modules/${CEL_PACKAGE}`;
+  const packageJson = {
+    name: CEL_PACKAGE,
+    version: manifest.version,
+    license: manifest.license,
+    description: `${CEL_PACKAGE} ${manifest.version}, bundled into one CommonJS file for the Lambda layer`,
+    type: "commonjs",
+    main: "index.cjs",
+  };
+  return {
+    [`${target}/index.cjs`]: output.contents,
+    [`${target}/package.json`]: new TextEncoder().encode(`${JSON.stringify(packageJson, null, 2)}\n`),
+    [`${target}/LICENSE`]: readFileSync(path.join(packageDir, "LICENSE")),
+  };
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

@@ -1,199 +1,373 @@
+import { type Condition, compileCondition } from "./condition.js";
 import { ConfigurationError } from "./errors.js";
 import { isPlainObject } from "./json.js";
 
 export type TokenVersion = "1.0" | "2.0";
 export type ResponseMode = "iam" | "simple";
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+export type Cloud = "public" | "usgov" | "china";
 
-export interface RoutePermission {
+/**
+ * What a token needs to call one route. Every part that is set must hold. `scopes` and `roles` form one
+ * any-of part; when both are empty the baseline applies instead: at least one scope or one role.
+ */
+export interface RouteRule {
   readonly scopes: readonly string[];
   readonly roles: readonly string[];
+  readonly clients: readonly string[];
+  readonly condition: Condition | undefined;
 }
 
-/** Route key (`GET /items/{id}`, `$default`, or `*` for unlisted routes) → what a token needs to call it. */
-export type RoutePermissions = ReadonlyMap<string, RoutePermission>;
+/** Route key (`GET /items/{id}`, `$default`, or `*` for unlisted routes) → its rule. */
+export type RouteRules = ReadonlyMap<string, RouteRule>;
+
+/** The tenant and token version an accepted `iss` value stands for. */
+export interface IssuerEntry {
+  readonly tenantId: string;
+  readonly version: TokenVersion;
+}
 
 export interface AuthorizerConfig {
   readonly tenantId: string;
+  /** The home tenant and every allowed tenant; more than one means a multi-tenant API. */
+  readonly tenantIds: readonly string[];
   /** Every accepted `aud`, with `api://<guid>` and `<guid>` already expanded into each other. */
   readonly audiences: readonly string[];
   readonly tokenVersions: readonly TokenVersion[];
+  readonly cloud: Cloud;
   readonly authorityHost: string;
-  /** Accepted `iss` values, one per enabled token version. */
-  readonly issuers: readonly string[];
+  /** The host of v2 `iss` values; signing keys name their issuer in that form. */
+  readonly v2IssuerHost: string;
+  /** Every accepted `iss`, one per tenant and token version: a finite list, checked by exact match. */
+  readonly issuers: ReadonlyMap<string, IssuerEntry>;
   readonly jwksUri: string;
-  /** Undefined when unset: then any token with a scope or a role may call every route. */
-  readonly routePermissions: RoutePermissions | undefined;
+  /** Undefined when unset: any client application may call. */
+  readonly allowedClientIds: ReadonlySet<string> | undefined;
+  /** Undefined when unset: the baseline rule for every route. */
+  readonly routeRules: RouteRules | undefined;
   readonly responseMode: ResponseMode;
+  /** Upper bound on reusing a verified token's claims inside this container; 0 disables the reuse. */
+  readonly tokenCacheSeconds: number;
   readonly logLevel: LogLevel;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HOST =
-  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/i;
-const ROUTE_KEY = /^(?:\*|\$default|(?:ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*)$/;
-const CLAIM_VALUE = /^\S{1,256}$/;
-const TOKEN_VERSIONS: readonly TokenVersion[] = ["1.0", "2.0"];
-const RESPONSE_MODES: readonly ResponseMode[] = ["iam", "simple"];
-const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
-
-export const DEFAULT_AUTHORITY_HOST = "login.microsoftonline.com";
+interface CloudHosts {
+  /** Where tokens are requested and keys published. */
+  readonly authorityHost: string;
+  /** The host in a v2.0 token's `iss`. */
+  readonly v2IssuerHost: string;
+  /** The host in a v1.0 token's `iss` (the cloud's security token service). */
+  readonly v1IssuerHost: string;
+}
 
 /**
- * Reads and validates the environment once, at start-up. Any bad value throws one ConfigurationError
- * naming the variable; the handler then denies every request rather than guess.
+ * Entra's hosts per cloud. Authority hosts: learn.microsoft.com/entra/identity-platform/authentication-national-cloud.
+ * v2 issuers and key hosts: MSAL's built-in metadata (AzureAD/microsoft-authentication-library-for-js,
+ * lib/msal-common/src/authority/AuthorityMetadata.ts), where China's issuer host differs from its
+ * authority host. v1 issuer hosts are on no Learn page; Microsoft's answer in Q&A 1190472 ("token issuers
+ * for the sovereign clouds") gives sts.windows.net for US Government and sts.chinacloudapi.cn for China.
+ */
+export const CLOUD_HOSTS: Readonly<Record<Cloud, CloudHosts>> = Object.freeze({
+  public: {
+    authorityHost: "login.microsoftonline.com",
+    v2IssuerHost: "login.microsoftonline.com",
+    v1IssuerHost: "sts.windows.net",
+  },
+  usgov: {
+    authorityHost: "login.microsoftonline.us",
+    v2IssuerHost: "login.microsoftonline.us",
+    v1IssuerHost: "sts.windows.net",
+  },
+  china: {
+    authorityHost: "login.chinacloudapi.cn",
+    v2IssuerHost: "login.partner.microsoftonline.cn",
+    v1IssuerHost: "sts.chinacloudapi.cn",
+  },
+});
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+const ROUTE_KEY = /^(?:\*|\$default|(?:ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*)$/;
+const CLAIM_VALUE = /^\S{1,256}$/;
+const RULE_PARTS = new Set(["scopes", "roles", "clients", "condition"]);
+const TOKEN_VERSIONS: readonly TokenVersion[] = ["1.0", "2.0"];
+const RESPONSE_MODES: readonly ResponseMode[] = ["iam", "simple"];
+const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+const CLOUDS: readonly Cloud[] = ["public", "usgov", "china"];
+const DEFAULT_TOKEN_CACHE_SECONDS = 300;
+const MAX_TOKEN_CACHE_SECONDS = 3600;
+
+/**
+ * Reads and validates the environment once, at start-up; the only reader of `process.env`'s values. Any
+ * bad value throws one ConfigurationError naming the variable; the handler then denies every request.
  */
 export function loadConfig(env: Environment): AuthorizerConfig {
-  const tenantId = required(env, "ENTRA_TENANT_ID").toLowerCase();
-  if (!GUID.test(tenantId)) {
-    throw new ConfigurationError("ENTRA_TENANT_ID", "must be the tenant ID, a GUID");
-  }
-
-  const authorityHost = (env.ENTRA_AUTHORITY_HOST ?? "").trim() || DEFAULT_AUTHORITY_HOST;
-  if (!HOST.test(authorityHost)) {
+  const tenantId = guid(required(env, "ENTRA_TENANT_ID").toLowerCase(), "ENTRA_TENANT_ID");
+  const cloud = oneOf(env, "ENTRA_CLOUD", CLOUDS, "public");
+  const hosts = CLOUD_HOSTS[cloud];
+  const hostOverride = optional(env, "ENTRA_AUTHORITY_HOST")?.toLowerCase();
+  if (hostOverride !== undefined && !HOST.test(hostOverride)) {
     throw new ConfigurationError(
       "ENTRA_AUTHORITY_HOST",
       "must be a host name such as login.microsoftonline.com",
     );
   }
+  // An override (a proxy, a local issuer) names the authority, which also issues v2 tokens.
+  const authorityHost = hostOverride ?? hosts.authorityHost;
+  const v2IssuerHost = hostOverride ?? hosts.v2IssuerHost;
 
-  const tokenVersions = parseList(env, "ENTRA_TOKEN_VERSIONS", "1.0,2.0");
-  for (const version of tokenVersions) {
-    if (!isOneOf(version, TOKEN_VERSIONS)) {
-      throw new ConfigurationError("ENTRA_TOKEN_VERSIONS", "must be 1.0, 2.0 or 1.0,2.0");
+  const tokenVersions = [...new Set(list(env, "ENTRA_TOKEN_VERSIONS") ?? TOKEN_VERSIONS)];
+  if (!tokenVersions.every((version) => isOneOf(version, TOKEN_VERSIONS))) {
+    throw new ConfigurationError("ENTRA_TOKEN_VERSIONS", "must be 1.0, 2.0 or 1.0,2.0");
+  }
+
+  const allowedTenants = (list(env, "ENTRA_ALLOWED_TENANT_IDS") ?? []).map((id) =>
+    guid(id.toLowerCase(), "ENTRA_ALLOWED_TENANT_IDS"),
+  );
+  const tenantIds = [...new Set([tenantId, ...allowedTenants])];
+  const issuers = new Map<string, IssuerEntry>();
+  for (const tenant of tenantIds) {
+    for (const version of tokenVersions) {
+      issuers.set(issuerFor(version, tenant, version === "2.0" ? v2IssuerHost : hosts.v1IssuerHost), {
+        tenantId: tenant,
+        version,
+      });
     }
   }
 
-  const jwksUri = (env.ENTRA_JWKS_URI ?? "").trim() || defaultJwksUri(authorityHost, tenantId);
+  // Microsoft: a multi-tenant application reads the keys of the `common` endpoint (access-tokens page).
+  const keySet = tenantIds.length > 1 ? "common" : tenantId;
+  const jwksUri = optional(env, "ENTRA_JWKS_URI") ?? `https://${authorityHost}/${keySet}/discovery/v2.0/keys`;
   if (!isHttpsUrl(jwksUri)) {
     throw new ConfigurationError("ENTRA_JWKS_URI", "must be an https:// URL");
   }
 
-  const responseMode = (env.AUTHZ_RESPONSE_MODE ?? "").trim() || "iam";
-  if (!isOneOf(responseMode, RESPONSE_MODES)) {
-    throw new ConfigurationError("AUTHZ_RESPONSE_MODE", "must be iam or simple");
-  }
+  const clients = list(env, "ENTRA_ALLOWED_CLIENT_IDS")?.map((id) =>
+    guid(id.toLowerCase(), "ENTRA_ALLOWED_CLIENT_IDS"),
+  );
 
-  const logLevel = readLogLevel(env);
-  if (logLevel === undefined) {
-    throw new ConfigurationError("LOG_LEVEL", "must be debug, info, warn or error");
-  }
-
-  const versions = tokenVersions as TokenVersion[];
   return Object.freeze({
     tenantId,
-    audiences: Object.freeze(expandAudiences(parseList(env, "ENTRA_AUDIENCE"))),
-    tokenVersions: Object.freeze([...new Set(versions)]),
-    authorityHost,
-    issuers: Object.freeze(
-      [...new Set(versions)].map((version) => issuerFor(version, tenantId, authorityHost)),
+    tenantIds: Object.freeze(tenantIds),
+    audiences: Object.freeze(
+      expandAudiences(list(env, "ENTRA_AUDIENCE") ?? [required(env, "ENTRA_AUDIENCE")]),
     ),
+    tokenVersions: Object.freeze(tokenVersions),
+    cloud,
+    authorityHost,
+    v2IssuerHost,
+    issuers,
     jwksUri,
-    routePermissions: parseRoutePermissions(env.AUTHZ_ROUTE_PERMISSIONS),
-    responseMode,
-    logLevel,
+    allowedClientIds: clients === undefined ? undefined : new Set(clients),
+    routeRules: parseRouteRules(optional(env, "AUTHZ_ROUTE_PERMISSIONS")),
+    responseMode: oneOf(env, "AUTHZ_RESPONSE_MODE", RESPONSE_MODES, "iam"),
+    tokenCacheSeconds: wholeSeconds(env, "AUTHZ_TOKEN_CACHE_SECONDS"),
+    logLevel: readLogLevel(env),
   });
 }
 
-/** LOG_LEVEL on its own, so the logger can honour it even when another variable is wrong. */
-export function readLogLevel(env: Environment): LogLevel | undefined {
-  const level = (env.LOG_LEVEL ?? "").trim().toLowerCase() || "info";
-  return isOneOf(level, LOG_LEVELS) ? level : undefined;
-}
-
-/** Entra's `iss` forms: v1 tokens name the STS of the cloud, v2 tokens the authority itself. */
-export function issuerFor(version: TokenVersion, tenantId: string, authorityHost: string): string {
-  if (version === "2.0") {
-    return `https://${authorityHost}/${tenantId}/v2.0`;
+/**
+ * What the handler still needs when loadConfig fails: the response shape API Gateway expects (undefined
+ * when that variable itself is wrong) and a log level, so the failure is logged and every answer refuses.
+ */
+export function readFailSafeSettings(env: Environment): {
+  responseMode: ResponseMode | undefined;
+  logLevel: LogLevel;
+} {
+  const mode = env.AUTHZ_RESPONSE_MODE?.trim() || "iam";
+  let logLevel: LogLevel;
+  try {
+    logLevel = readLogLevel(env);
+  } catch {
+    logLevel = "WARN";
   }
-  const stsHost = authorityHost === "login.chinacloudapi.cn" ? "sts.chinacloudapi.cn" : "sts.windows.net";
-  return `https://${stsHost}/${tenantId}/`;
+  return { responseMode: isOneOf(mode, RESPONSE_MODES) ? mode : undefined, logLevel };
 }
 
-export function defaultJwksUri(authorityHost: string, tenantId: string): string {
-  return `https://${authorityHost}/${tenantId}/discovery/v2.0/keys`;
+/**
+ * Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's logging_config (JSON log format). Unset, as in a
+ * function without advanced logging controls: WARN, so refusals and failures are logged and allows are not.
+ */
+function readLogLevel(env: Environment): LogLevel {
+  return oneOf(env, "AWS_LAMBDA_LOG_LEVEL", LOG_LEVELS, "WARN", (value) => value.toUpperCase());
+}
+
+/** Entra's `iss` forms: `https://<v1 host>/<tenant>/` and `https://<v2 host>/<tenant>/v2.0`. */
+export function issuerFor(version: TokenVersion, tenantId: string, host: string): string {
+  return version === "2.0" ? `https://${host}/${tenantId}/v2.0` : `https://${host}/${tenantId}/`;
 }
 
 /**
  * v1 tokens carry the Application ID URI (`api://<guid>`) and v2 tokens the bare client ID, depending on
- * the app's accessTokenAcceptedVersion; accepting both spellings of one app removes that trap.
+ * the app's requestedAccessTokenVersion; accepting both spellings of one app removes that trap.
  */
 function expandAudiences(audiences: readonly string[]): string[] {
   const expanded = new Set<string>();
   for (const audience of audiences) {
     if (!CLAIM_VALUE.test(audience)) {
-      throw new ConfigurationError("ENTRA_AUDIENCE", "each audience must be non-empty and without spaces");
+      throw new ConfigurationError(
+        "ENTRA_AUDIENCE",
+        "each audience must be 1 to 256 characters without spaces",
+      );
     }
     expanded.add(audience);
-    if (GUID.test(audience)) {
-      expanded.add(`api://${audience}`);
-    } else if (audience.startsWith("api://") && GUID.test(audience.slice("api://".length))) {
-      expanded.add(audience.slice("api://".length));
+    const lower = audience.toLowerCase();
+    if (GUID.test(lower)) {
+      expanded.add(`api://${lower}`);
+    } else if (lower.startsWith("api://") && GUID.test(lower.slice("api://".length))) {
+      expanded.add(lower.slice("api://".length));
     }
   }
   return [...expanded];
 }
 
-function parseRoutePermissions(raw: string | undefined): RoutePermissions | undefined {
-  if (raw === undefined || raw.trim() === "") {
+function parseRouteRules(raw: string | undefined): RouteRules | undefined {
+  if (raw === undefined) {
     return undefined;
   }
-  const invalid = (message: string) => new ConfigurationError("AUTHZ_ROUTE_PERMISSIONS", message);
+  const invalid = (message: string, cause?: unknown) =>
+    new ConfigurationError("AUTHZ_ROUTE_PERMISSIONS", message, { cause });
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch {
-    throw invalid("must be a JSON object");
+  } catch (error) {
+    throw invalid("must be a JSON object", error);
   }
   if (!isPlainObject(parsed)) {
-    throw invalid("must be a JSON object of route key → { scopes, roles }");
+    throw invalid("must be a JSON object of route key → { scopes, roles, clients, condition }");
   }
-  const permissions = new Map<string, RoutePermission>();
+  const rules = new Map<string, RouteRule>();
   for (const [routeKey, entry] of Object.entries(parsed)) {
-    const name = JSON.stringify(routeKey);
+    const route = JSON.stringify(routeKey);
     if (!ROUTE_KEY.test(routeKey)) {
-      throw invalid(`route key ${name} must look like "GET /path", "$default" or "*"`);
+      throw invalid(`route key ${route} must look like "GET /path", "$default" or "*"`);
     }
-    if (!isPlainObject(entry) || Object.keys(entry).some((key) => key !== "scopes" && key !== "roles")) {
-      throw invalid(`entry for ${name} must be an object with only "scopes" and "roles"`);
+    if (!isPlainObject(entry) || !Object.keys(entry).every((part) => RULE_PARTS.has(part))) {
+      throw invalid(`rule for ${route} must be an object with only scopes, roles, clients and condition`);
     }
-    const scopes = claimList(entry.scopes);
-    const roles = claimList(entry.roles);
+    const scopes = names(entry.scopes, CLAIM_VALUE);
+    const roles = names(entry.roles, CLAIM_VALUE);
+    const clients = names(entry.clients, GUID, (name) => name.toLowerCase());
     if (scopes === undefined || roles === undefined) {
-      throw invalid(`scopes and roles of ${name} must be lists of strings without spaces`);
+      throw invalid(`scopes and roles of ${route} must be lists of names without spaces`);
     }
-    permissions.set(routeKey, Object.freeze({ scopes, roles }));
+    if (clients === undefined) {
+      throw invalid(`clients of ${route} must be a list of client IDs (GUIDs)`);
+    }
+    rules.set(
+      routeKey,
+      Object.freeze({ scopes, roles, clients, condition: condition(entry.condition, route) }),
+    );
   }
-  return permissions;
+  return rules.size === 0 ? undefined : rules;
 }
 
-function claimList(value: unknown): readonly string[] | undefined {
-  if (value === undefined) {
-    return Object.freeze([]);
-  }
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && CLAIM_VALUE.test(item))) {
+function condition(source: unknown, route: string): Condition | undefined {
+  if (source === undefined || source === null) {
     return undefined;
   }
-  return Object.freeze([...(value as string[])]);
+  if (typeof source !== "string" || source.trim() === "") {
+    throw new ConfigurationError(
+      "AUTHZ_ROUTE_PERMISSIONS",
+      `condition of ${route} must be a non-empty string`,
+    );
+  }
+  try {
+    return compileCondition(source);
+  } catch (error) {
+    throw new ConfigurationError(
+      "AUTHZ_ROUTE_PERMISSIONS",
+      `condition of ${route} is not a CEL expression of type bool: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A list of names as Terraform's jsonencode writes it: absent, null and [] all mean none. */
+function names(
+  value: unknown,
+  pattern: RegExp,
+  normalize: (name: string) => string = (name) => name,
+): readonly string[] | undefined {
+  if (value === undefined || value === null) {
+    return Object.freeze([]);
+  }
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    return undefined;
+  }
+  const normalized = value.map(normalize);
+  return normalized.every((name) => pattern.test(name)) ? Object.freeze(normalized) : undefined;
+}
+
+function optional(env: Environment, variable: string): string | undefined {
+  const value = env[variable]?.trim();
+  return value === undefined || value === "" ? undefined : value;
 }
 
 function required(env: Environment, variable: string): string {
-  const value = (env[variable] ?? "").trim();
-  if (value === "") {
+  const value = optional(env, variable);
+  if (value === undefined) {
     throw new ConfigurationError(variable, "is required");
   }
   return value;
 }
 
-function parseList(env: Environment, variable: string, fallback?: string): string[] {
-  const raw = fallback === undefined ? required(env, variable) : (env[variable] ?? "").trim() || fallback;
+/** A comma-separated list, or undefined when the variable is unset or blank. */
+function list(env: Environment, variable: string): string[] | undefined {
+  const raw = optional(env, variable);
+  if (raw === undefined) {
+    return undefined;
+  }
   const items = raw.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) {
+  if (items.includes("")) {
     throw new ConfigurationError(variable, "must be a comma-separated list without empty items");
   }
   return items;
+}
+
+function guid(value: string, variable: string): string {
+  if (!GUID.test(value)) {
+    throw new ConfigurationError(
+      variable,
+      `must be GUIDs such as 00000000-0000-0000-0000-000000000000, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  env: Environment,
+  variable: string,
+  allowed: readonly T[],
+  fallback: T,
+  normalize: (value: string) => string = (value) => value,
+): T {
+  const value = optional(env, variable);
+  if (value === undefined) {
+    return fallback;
+  }
+  const normalized = normalize(value);
+  if (!isOneOf(normalized, allowed)) {
+    throw new ConfigurationError(variable, `must be one of ${allowed.join(", ")}`);
+  }
+  return normalized;
+}
+
+function wholeSeconds(env: Environment, variable: string): number {
+  const value = optional(env, variable);
+  if (value === undefined) {
+    return DEFAULT_TOKEN_CACHE_SECONDS;
+  }
+  const seconds = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds <= MAX_TOKEN_CACHE_SECONDS)) {
+    throw new ConfigurationError(
+      variable,
+      `must be a whole number of seconds from 0 to ${MAX_TOKEN_CACHE_SECONDS}`,
+    );
+  }
+  return seconds;
 }
 
 function isHttpsUrl(value: string): boolean {

@@ -1,4 +1,6 @@
 import { errorName, JwksRefetchThrottledError, JwksUnavailableError } from "./errors.js";
+import { BoundedFetcher } from "./jwks-fetch.js";
+import { isPlainObject } from "./json.js";
 import {
   type Fetcher,
   isJwks,
@@ -6,7 +8,6 @@ import {
   type JwksCache,
   type JwkWithKid,
   type PenaltyBox,
-  SimpleFetcher,
   SimpleJwksCache,
 } from "./jwt-library.js";
 
@@ -21,7 +22,7 @@ export interface JwksCacheTimings {
   readonly unknownKidRefetchIntervalMs: number;
   /** After a fetch fails, requests fail fast for this long instead of each waiting on a broken endpoint. */
   readonly failedFetchBackoffMs: number;
-  /** Per attempt; SimpleFetcher retries once, so a hanging endpoint costs at most twice this. */
+  /** Per attempt; the fetcher retries once, so a hanging endpoint costs at most twice this. */
   readonly fetchTimeoutMs: number;
 }
 
@@ -33,8 +34,16 @@ export const DEFAULT_JWKS_TIMINGS: JwksCacheTimings = Object.freeze({
   fetchTimeoutMs: 2000,
 });
 
+/** A JWKS body beyond this is refused as an outage (Entra's are a few KB). */
+export const MAX_JWKS_BYTES = 512 * 1024;
+
+/** RSA keys shorter than this are dropped from the key set; Entra's are 2048 bits. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
 export interface JwksCacheEvents {
   onRefreshFailed(error: unknown): void;
+  /** A fetch returned keys other than the ones cached before (or the first keys): verified-token caches must empty. */
+  onKeySetChanged(): void;
 }
 
 /**
@@ -44,8 +53,9 @@ export interface JwksCacheEvents {
  * - an unknown `kid` triggers at most one refetch per interval, and the next unknown `kid` is rejected at
  *   once instead of waiting, so junk tokens can neither flood Entra nor hold a request; a key Entra just
  *   published is still found within that interval (the library's default penalty box blocks 10 s);
- * - a broken or hanging endpoint costs one bounded fetch per back-off period, and the cache recovers on
- *   its own once the endpoint answers again.
+ * - a broken, hanging or oversized answer costs one bounded fetch per back-off period, and the cache
+ *   recovers on its own once the endpoint answers again;
+ * - RSA keys under 2048 bits, and keys of any other type, are dropped: only RS256 is Entra's.
  */
 export class EntraJwksCache implements JwksCache {
   private readonly cache: JwksCache;
@@ -54,16 +64,15 @@ export class EntraJwksCache implements JwksCache {
 
   constructor(
     private readonly timings: JwksCacheTimings = DEFAULT_JWKS_TIMINGS,
-    private readonly events: JwksCacheEvents = { onRefreshFailed: () => {} },
-    private readonly now: () => number = Date.now,
-    fetcher: Fetcher = new SimpleFetcher({
-      defaultRequestOptions: { responseTimeout: timings.fetchTimeoutMs, timeout: timings.fetchTimeoutMs },
-    }),
+    private readonly events: JwksCacheEvents = { onRefreshFailed: () => {}, onKeySetChanged: () => {} },
+    private readonly now: () => number = () => Date.now(),
+    fetcher: Fetcher = new BoundedFetcher({ timeoutMs: timings.fetchTimeoutMs, maxBytes: MAX_JWKS_BYTES }),
   ) {
-    this.fetcher = new BackingOffFetcher(fetcher, timings.failedFetchBackoffMs, now);
+    this.fetcher = new BackingOffFetcher(fetcher, timings.failedFetchBackoffMs, now, events);
     this.cache = new SimpleJwksCache({
       penaltyBox: new UnknownKidThrottle(timings.unknownKidRefetchIntervalMs, now),
       fetcher: this.fetcher,
+      jwksParser: parseEntraJwks,
     });
   }
 
@@ -101,6 +110,30 @@ export class EntraJwksCache implements JwksCache {
   }
 }
 
+/** The library's JWKS parsing, keeping only RSA keys of at least 2048 bits. */
+export function parseEntraJwks(body: ArrayBuffer): Jwks {
+  const jwks = JSON.parse(new TextDecoder().decode(body)) as unknown;
+  if (!isJwks(jwks as Parameters<typeof isJwks>[0])) {
+    throw new JwksUnavailableError("response is not a JWKS");
+  }
+  const { keys } = jwks as Jwks;
+  return { keys: keys.filter((key) => key.kty === "RSA" && modulusBits(key.n) >= MIN_RSA_MODULUS_BITS) };
+}
+
+/** Bit length of a base64url big-endian modulus, leading zero bytes not counted. */
+export function modulusBits(n: unknown): number {
+  if (typeof n !== "string") {
+    return 0;
+  }
+  const bytes = Buffer.from(n, "base64url");
+  let first = 0;
+  while (first < bytes.length && bytes[first] === 0) {
+    first += 1;
+  }
+  const leading = bytes[first];
+  return leading === undefined ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(leading));
+}
+
 /** Penalty box that never waits: inside the interval it refuses at once. */
 class UnknownKidThrottle implements PenaltyBox {
   private readonly blockedUntil = new Map<string, number>();
@@ -128,11 +161,13 @@ class UnknownKidThrottle implements PenaltyBox {
 class BackingOffFetcher implements Fetcher {
   private readonly failedUntil = new Map<string, number>();
   private readonly succeededAt = new Map<string, number>();
+  private readonly keySetOf = new Map<string, string>();
 
   constructor(
     private readonly fetcher: Fetcher,
     private readonly backoffMs: number,
     private readonly now: () => number,
+    private readonly events: Pick<JwksCacheEvents, "onKeySetChanged">,
   ) {}
 
   async fetch(
@@ -143,21 +178,36 @@ class BackingOffFetcher implements Fetcher {
     if (this.now() < (this.failedUntil.get(uri) ?? 0)) {
       throw new JwksUnavailableError("JWKS endpoint failed moments ago; not retrying yet");
     }
+    let body: ArrayBuffer;
+    let keySet: string;
     try {
-      const body = await this.fetcher.fetch(uri, requestOptions, data);
+      body = await this.fetcher.fetch(uri, requestOptions, data);
       // A 200 with a body that is not a JWKS is an outage too: back off instead of refetching per request.
-      if (!isJwks(JSON.parse(new TextDecoder().decode(body)) as Parameters<typeof isJwks>[0])) {
-        throw new TypeError("response is not a JWKS");
-      }
-      this.succeededAt.set(uri, this.now());
-      return body;
+      keySet = fingerprint(parseEntraJwks(body));
     } catch (error) {
       this.failedUntil.set(uri, this.now() + this.backoffMs);
-      throw new JwksUnavailableError("JWKS fetch failed", { cause: error, detail: errorName(error) });
+      throw error instanceof JwksUnavailableError
+        ? error
+        : new JwksUnavailableError(`JWKS fetch failed: ${errorName(error)}`, { cause: error });
     }
+    this.succeededAt.set(uri, this.now());
+    if (this.keySetOf.get(uri) !== keySet) {
+      this.keySetOf.set(uri, keySet);
+      this.events.onKeySetChanged();
+    }
+    return body;
   }
 
   lastSuccessAt(uri: string): number | undefined {
     return this.succeededAt.get(uri);
   }
+}
+
+/** The keys that matter for verification, in a stable order: whitespace or key order alone is no change. */
+function fingerprint(jwks: Jwks): string {
+  return JSON.stringify(
+    jwks.keys
+      .map((key) => [key.kid, key.n, key.e, isPlainObject(key) ? key.issuer : undefined])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  );
 }

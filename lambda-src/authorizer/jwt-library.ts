@@ -14,5 +14,5 @@ export const { SimpleFetcher } = require("aws-jwt-verify/https") as typeof impor
 export const libraryErrors = require("aws-jwt-verify/error") as typeof import("aws-jwt-verify/error");
 
 export type { Fetcher } from "aws-jwt-verify/https";
-export type { Jwks, JwksCache, JwkWithKid, PenaltyBox } from "aws-jwt-verify/jwk";
+export type { Jwk, Jwks, JwksCache, JwkWithKid, PenaltyBox } from "aws-jwt-verify/jwk";
 export type { JwtHeader, JwtPayload } from "aws-jwt-verify/jwt-model";

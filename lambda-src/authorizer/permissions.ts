@@ -1,55 +1,95 @@
-import type { RoutePermission, RoutePermissions } from "./config.js";
-import {
-  type AuthorizerError,
-  InsufficientPermissionsError,
-  NoScopesOrRolesError,
-  RouteNotConfiguredError,
-} from "./errors.js";
+import type { RouteRule, RouteRules } from "./config.js";
+import { errorName } from "./errors.js";
+import { claimText, type Refusal, refuse } from "./refusal.js";
+import type { RouteReference } from "./request.js";
+import type { VerifiedToken } from "./verify.js";
 
-export interface Grants {
-  readonly scopes: readonly string[];
-  readonly roles: readonly string[];
-}
-
-/** Key of the entry that applies to every route the map does not list. */
+/** Key of the rule that applies to every route the rules do not list. */
 export const UNLISTED_ROUTES = "*";
 
-/**
- * Why a token may not call a route, or undefined when it may.
- * Without a permission map any scope or role will do (the walkthrough's rule, widened to app tokens).
- * With one, the route's entry (else `*`) admits a token holding any of its scopes or any of its roles,
- * the same any-of rule as API Gateway's JWT authorizer; an entry with no scopes and no roles admits
- * every verified token. Exact string comparison only.
- */
-export function refusal(
-  routeKey: string,
-  grants: Grants,
-  permissions: RoutePermissions | undefined,
-): AuthorizerError | undefined {
-  if (permissions === undefined) {
-    return grants.scopes.length > 0 || grants.roles.length > 0
-      ? undefined
-      : new NoScopesOrRolesError("token has neither scp nor roles");
-  }
-  const required = permissions.get(routeKey) ?? permissions.get(UNLISTED_ROUTES);
-  if (required === undefined) {
-    return new RouteNotConfiguredError('route has no permission entry and there is no "*" entry', {
-      detail: routeKey,
-    });
-  }
-  return satisfies(grants, required)
-    ? undefined
-    : new InsufficientPermissionsError("token lacks every scope and role the route accepts", {
-        detail: routeKey,
-      });
+/** The rule a request is held to, and the key of the route it asked for (undefined: not known). */
+export interface ApplicableRule {
+  readonly routeKey: string | undefined;
+  /** Undefined: the baseline alone. */
+  readonly rule: RouteRule | undefined;
 }
 
-export function satisfies(grants: Grants, required: RoutePermission): boolean {
-  if (required.scopes.length === 0 && required.roles.length === 0) {
-    return true;
+/**
+ * Finds the rule of the requested route. Payload 2.0: the route's own rule, else the `*` rule. Payload 1.0
+ * events carry no route key, so `METHOD resource` and then `ANY resource` are tried; anything else might be
+ * an `ANY` or `$default` route that the event cannot name, and is refused rather than given the `*` rule.
+ */
+export function applicableRule(
+  route: RouteReference,
+  rules: RouteRules | undefined,
+): ApplicableRule | Refusal {
+  if ("routeKey" in route) {
+    if (rules === undefined) {
+      return { routeKey: route.routeKey, rule: undefined };
+    }
+    const rule = rules.get(route.routeKey) ?? rules.get(UNLISTED_ROUTES);
+    return rule === undefined
+      ? refuse("ROUTE_NOT_CONFIGURED", route.routeKey)
+      : { routeKey: route.routeKey, rule };
   }
-  return (
-    required.scopes.some((scope) => grants.scopes.includes(scope)) ||
-    required.roles.some((role) => grants.roles.includes(role))
+  if (rules === undefined) {
+    return { routeKey: undefined, rule: undefined };
+  }
+  for (const routeKey of [`${route.method} ${route.resource}`, `ANY ${route.resource}`]) {
+    const rule = rules.get(routeKey);
+    if (rule !== undefined) {
+      return { routeKey, rule };
+    }
+  }
+  return refuse(
+    "ROUTE_UNKNOWN",
+    `payload 1.0 event for ${route.method} ${route.resource} names no route key: use payload format 2.0`,
   );
+}
+
+/**
+ * Why a verified token may not call the route, or undefined when it may. The baseline comes first and
+ * always: a token with neither a scope nor a role is refused (any app in a tenant can get a token without
+ * roles for an API that does not require assignment). Then every part of the rule that is set must hold:
+ * any one of its scopes or roles (exact match, as API Gateway's JWT authorizer does), its clients, its
+ * condition.
+ */
+export function breachedRule(
+  token: VerifiedToken,
+  applicable: ApplicableRule,
+  allowedClientIds: ReadonlySet<string> | undefined,
+): Refusal | undefined {
+  if (token.scopes.length === 0 && token.roles.length === 0) {
+    return refuse("NO_SCOPES_OR_ROLES");
+  }
+  if (allowedClientIds !== undefined && !allowedClientIds.has(token.clientId)) {
+    return refuse("CLIENT_NOT_ALLOWED", `client ${token.clientId}`);
+  }
+  const { rule, routeKey } = applicable;
+  if (rule === undefined) {
+    return undefined;
+  }
+  const route = routeKey ?? "";
+  if (
+    (rule.scopes.length > 0 || rule.roles.length > 0) &&
+    !rule.scopes.some((scope) => token.scopes.includes(scope)) &&
+    !rule.roles.some((role) => token.roles.includes(role))
+  ) {
+    return refuse("INSUFFICIENT_PERMISSIONS", route);
+  }
+  if (rule.clients.length > 0 && !rule.clients.includes(token.clientId)) {
+    return refuse("CLIENT_NOT_ALLOWED", `client ${token.clientId} on ${route}`);
+  }
+  if (rule.condition !== undefined) {
+    let holds: boolean;
+    try {
+      holds = rule.condition.evaluate(token.claims);
+    } catch (error) {
+      return refuse("CONDITION_ERROR", `${route}: ${errorName(error)}`);
+    }
+    if (!holds) {
+      return refuse("CONDITION_NOT_MET", `${route}: ${claimText(rule.condition.source)}`);
+    }
+  }
+  return undefined;
 }

@@ -1,31 +1,18 @@
-import type { AuthorizerConfig } from "./config.js";
+import { classify } from "./classify.js";
+import type { AuthorizerConfig, IssuerEntry } from "./config.js";
+import { breachedEntraRule, CLOCK_SKEW_SECONDS, type SigningKeyFacts } from "./entra-rules.js";
 import {
-  AuthorizerError,
-  GraphTokenError,
-  InvalidAudienceError,
-  InvalidIssuerError,
-  InvalidSignatureError,
-  JwksRefetchThrottledError,
-  JwksUnavailableError,
-  MalformedTokenError,
-  MissingExpiryError,
-  TokenExpiredError,
-  TokenNotYetValidError,
-  UnexpectedError,
-  UnknownSigningKeyError,
-  UnsupportedAlgorithmError,
-  errorName,
-} from "./errors.js";
-import { isPlainObject } from "./json.js";
-import {
+  type Jwk,
   type JwksCache,
   type JwtHeader,
   type JwtPayload,
   JwtVerifier,
   libraryErrors,
 } from "./jwt-library.js";
+import { type Refusal, refuse } from "./refusal.js";
+import { VerifiedTokenCache } from "./token-cache.js";
 
-/** The identity a verified token proves, in the shape the rest of the authorizer needs. */
+/** The identity a verified token proves, in the shape the rest of the authorizer needs. Frozen. */
 export interface VerifiedToken {
   readonly subject: string;
   readonly objectId: string | undefined;
@@ -34,99 +21,123 @@ export interface VerifiedToken {
   readonly scopes: readonly string[];
   readonly roles: readonly string[];
   readonly version: string;
+  /** The verified payload, for route conditions. */
+  readonly claims: Readonly<JwtPayload>;
 }
 
 export interface TokenVerifier {
-  verify(token: string): Promise<VerifiedToken>;
+  verify(token: string): Promise<VerifiedToken | Refusal>;
   /** Fetches the JWKS ahead of the first request. */
   prefetch(): Promise<void>;
+  /** Forgets every verified token: the signing keys changed. */
+  forgetVerifiedTokens(): void;
 }
 
-/** Tolerated clock difference between Entra and Lambda for `exp` and `nbf`. */
-export const CLOCK_SKEW_SECONDS = 60;
+const TOKEN_CACHE_ENTRIES = 1000;
+const TOKEN_CACHE_CHARACTERS = 4 * 1024 * 1024;
 
-const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-const GRAPH_AUDIENCE =
-  /^https:\/\/(?:graph\.microsoft\.com|graph\.microsoft\.us|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)\/?$/;
+/** What customJwtCheck saw of a token, kept by its payload object until the verifier returns that payload. */
+interface VerifiedParts {
+  readonly header: JwtHeader;
+  readonly key: SigningKeyFacts;
+}
 
-export function createTokenVerifier(config: AuthorizerConfig, jwksCache: JwksCache): TokenVerifier {
+export function createTokenVerifier(
+  config: AuthorizerConfig,
+  jwksCache: JwksCache,
+  now: () => number = () => Date.now(),
+): TokenVerifier {
+  // aws-jwt-verify hands the header and the key only to customJwtCheck; keeping them by payload lets the
+  // Entra rules run after verification and return a refusal rather than throw from inside the library.
+  const partsOf = new WeakMap<JwtPayload, VerifiedParts>();
   const verifier = JwtVerifier.create(
-    config.issuers.map((issuer) => ({
+    [...config.issuers.keys()].map((issuer) => ({
       issuer,
       jwksUri: config.jwksUri,
       audience: [...config.audiences],
       graceSeconds: CLOCK_SKEW_SECONDS,
-      customJwtCheck: ({ header, payload }: { header: JwtHeader; payload: JwtPayload }) =>
-        checkEntraRules(header, payload, config.tenantId),
+      customJwtCheck: ({ header, payload, jwk }: { header: JwtHeader; payload: JwtPayload; jwk: Jwk }) => {
+        partsOf.set(payload, { header, key: jwk as SigningKeyFacts });
+      },
     })),
     { jwksCache },
   );
+  const cache = new VerifiedTokenCache<VerifiedToken>(
+    {
+      maxEntries: TOKEN_CACHE_ENTRIES,
+      maxTokenCharacters: TOKEN_CACHE_CHARACTERS,
+      maxAgeSeconds: config.tokenCacheSeconds,
+    },
+    now,
+  );
+
+  const issuerHosts = new Set([...config.issuers.keys()].map((issuer) => new URL(issuer).host));
+
+  async function verifyWithLibrary(token: string): Promise<{ payload: JwtPayload } | Refusal> {
+    try {
+      // Warm path: the key is cached, so no promise and no fetch.
+      return { payload: verifier.verifySync(token) };
+    } catch (error) {
+      if (!isJwksCacheMiss(error)) {
+        return classify(error, token, issuerHosts);
+      }
+    }
+    try {
+      return { payload: await verifier.verify(token) };
+    } catch (error) {
+      return classify(error, token, issuerHosts);
+    }
+  }
 
   return {
     prefetch: () => verifier.hydrate(),
-    async verify(token: string): Promise<VerifiedToken> {
-      let payload: JwtPayload;
-      try {
-        try {
-          // Warm path: the key is cached, so no promise and no fetch.
-          payload = verifier.verifySync(token);
-        } catch (error) {
-          if (!isJwksCacheMiss(error)) {
-            throw error;
-          }
-          payload = await verifier.verify(token);
-        }
-      } catch (error) {
-        throw classify(error, token);
+    forgetVerifiedTokens: () => cache.clear(),
+    async verify(token) {
+      const cached = cache.get(token);
+      if (cached !== undefined) {
+        return cached;
       }
-      return readClaims(payload, config.tenantId);
+      const verification = await verifyWithLibrary(token);
+      if (!("payload" in verification)) {
+        return verification;
+      }
+      const { payload } = verification;
+      const parts = partsOf.get(payload);
+      const issuer = config.issuers.get(payload.iss as string);
+      if (parts === undefined || issuer === undefined) {
+        return refuse("INTERNAL_ERROR", "verified token without its header, key or issuer");
+      }
+      const identity =
+        breachedEntraRule(parts.header, payload, parts.key, issuer, config.v2IssuerHost, now() / 1000) ??
+        readIdentity(payload, issuer);
+      if ("subject" in identity) {
+        cache.set(token, identity, payload.exp as number);
+      }
+      return identity;
     },
   };
 }
 
-/**
- * Runs after the library has checked the signature, issuer, audience and times.
- * Entra's JWKS keys carry no `alg`, in which case the library would accept any supported header `alg`
- * (ES256 even maps to an RSA digest): only RS256 is Entra's. The library also accepts a token without `exp`.
- */
-function checkEntraRules(header: JwtHeader, payload: JwtPayload, tenantId: string): void {
-  if (header.nonce !== undefined) {
-    throw new GraphTokenError("a nonce header marks a Microsoft Graph token", {
-      detail: `aud ${claimText(payload.aud)}`,
-    });
-  }
-  if (header.alg !== "RS256") {
-    throw new UnsupportedAlgorithmError("only RS256 is accepted", { detail: `alg ${claimText(header.alg)}` });
-  }
-  if (typeof payload.exp !== "number") {
-    throw new MissingExpiryError("token has no exp claim");
-  }
-  if (payload.tid !== undefined && payload.tid !== tenantId) {
-    throw new InvalidIssuerError("tid does not match the tenant", {
-      detail: `tid ${claimText(payload.tid)}`,
-    });
-  }
-}
-
-function readClaims(payload: JwtPayload, tenantId: string): VerifiedToken {
-  const { scp, roles, sub, oid, azp, appid, ver } = payload;
+function readIdentity(payload: JwtPayload, { tenantId, version }: IssuerEntry): VerifiedToken | Refusal {
+  const { scp, roles, sub, oid, azp, appid } = payload;
   if (
     (scp !== undefined && typeof scp !== "string") ||
     (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === "string"))) ||
     typeof sub !== "string" ||
     (oid !== undefined && typeof oid !== "string")
   ) {
-    throw new MalformedTokenError("scp, roles, sub or oid has an unexpected type");
+    return refuse("MALFORMED_TOKEN", "scp, roles, sub or oid has an unexpected type");
   }
-  return {
+  return Object.freeze({
     subject: sub,
     objectId: oid,
     tenantId,
-    clientId: typeof azp === "string" ? azp : typeof appid === "string" ? appid : "",
-    scopes: scp === undefined ? [] : scp.split(" ").filter((scope) => scope !== ""),
-    roles: roles ?? [],
-    version: typeof ver === "string" ? ver : "",
-  };
+    clientId: version === "2.0" ? (azp as string) : (appid as string),
+    scopes: Object.freeze(scp === undefined ? [] : scp.split(" ").filter((scope) => scope !== "")),
+    roles: Object.freeze([...(roles ?? [])]),
+    version,
+    claims: Object.freeze(payload),
+  });
 }
 
 function isJwksCacheMiss(error: unknown): boolean {
@@ -134,108 +145,4 @@ function isJwksCacheMiss(error: unknown): boolean {
     error instanceof libraryErrors.JwksNotAvailableInCacheError ||
     error instanceof libraryErrors.KidNotFoundInJwksError
   );
-}
-
-/** Maps a failure to one reason. Only runs on the deny path, so decoding the token again costs nothing. */
-function classify(error: unknown, token: string): AuthorizerError {
-  const unverified = tryDecompose(token);
-  const header = unverified?.header;
-  const payload = unverified?.payload;
-  const E = libraryErrors;
-
-  if (header?.nonce !== undefined || isGraphAudience(payload?.aud)) {
-    return new GraphTokenError("token is for Microsoft Graph, not for this API", {
-      cause: error,
-      detail: `aud ${claimText(payload?.aud)}`,
-    });
-  }
-  if (error instanceof AuthorizerError) {
-    return error;
-  }
-  if (unverified !== undefined && header?.alg !== "RS256") {
-    return new UnsupportedAlgorithmError("only RS256 is accepted", {
-      cause: error,
-      detail: `alg ${claimText(header?.alg)}`,
-    });
-  }
-  if (error instanceof E.JwtExpiredError) {
-    return new TokenExpiredError("token expired", { cause: error, detail: `exp ${claimText(payload?.exp)}` });
-  }
-  if (error instanceof E.JwtNotBeforeError) {
-    return new TokenNotYetValidError("token not yet valid", {
-      cause: error,
-      detail: `nbf ${claimText(payload?.nbf)}`,
-    });
-  }
-  if (error instanceof E.JwtInvalidAudienceError) {
-    return new InvalidAudienceError("audience not accepted", {
-      cause: error,
-      detail: `aud ${claimText(payload?.aud)}`,
-    });
-  }
-  if (error instanceof E.JwtInvalidIssuerError || error instanceof E.ParameterValidationError) {
-    // The library reports an issuer outside the configured ones as a parameter error.
-    return new InvalidIssuerError("issuer not accepted", {
-      cause: error,
-      detail: `iss ${claimText(payload?.iss)}`,
-    });
-  }
-  if (error instanceof E.JwtInvalidSignatureError) {
-    return new InvalidSignatureError("signature does not verify", { cause: error });
-  }
-  if (error instanceof E.JwtInvalidSignatureAlgorithmError) {
-    return new UnsupportedAlgorithmError("algorithm not accepted", {
-      cause: error,
-      detail: `alg ${claimText(header?.alg)}`,
-    });
-  }
-  if (error instanceof E.KidNotFoundInJwksError || error instanceof E.JwtWithoutValidKidError) {
-    return new UnknownSigningKeyError("no published key for this kid", {
-      cause: error,
-      detail: `kid ${claimText(header?.kid)}`,
-    });
-  }
-  if (error instanceof E.WaitPeriodNotYetEndedJwkError) {
-    return new JwksRefetchThrottledError("JWKS refetch throttled", { cause: error });
-  }
-  if (
-    error instanceof E.FetchError ||
-    error instanceof E.JwksValidationError ||
-    error instanceof E.JwkValidationError
-  ) {
-    return new JwksUnavailableError("JWKS could not be fetched", { cause: error, detail: error.name });
-  }
-  if (error instanceof E.JwtParseError || unverified === undefined) {
-    return new MalformedTokenError("token is not a well-formed JWT", { cause: error });
-  }
-  return new UnexpectedError("unexpected verification failure", {
-    cause: error,
-    detail: errorName(error),
-  });
-}
-
-/** Best-effort, unvalidated decoding, for naming the reason of a refusal only. */
-function tryDecompose(
-  token: string,
-): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
-  try {
-    const [header, payload] = token
-      .split(".", 2)
-      .map((part): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
-    return isPlainObject(header) && isPlainObject(payload) ? { header, payload } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isGraphAudience(aud: unknown): boolean {
-  const audiences = Array.isArray(aud) ? aud : [aud];
-  return audiences.some(
-    (value) => value === GRAPH_APP_ID || (typeof value === "string" && GRAPH_AUDIENCE.test(value)),
-  );
-}
-
-/** A claim or header value as log text: strings as they are, anything else as JSON. */
-function claimText(value: unknown): string {
-  return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }

@@ -79,7 +79,7 @@ describe("the simple response mode", () => {
 describe("per-route permissions", () => {
   const permissions = {
     "GET /reports/{id}": { scopes: ["reports.read"] },
-    "POST /reports": { roles: ["Reports.Write"] },
+    "POST /reports": { roles: ["Reports.Write"], condition: 'has(claims.idtyp) && claims.idtyp == "app"' },
     "GET /health": {},
   };
   let authorizer: LambdaSandbox;
@@ -88,7 +88,7 @@ describe("per-route permissions", () => {
     authorizer = await harness.authorizer({ AUTHZ_ROUTE_PERMISSIONS: JSON.stringify(permissions) });
   });
 
-  it("allows a scope-protected route to a user holding the scope, and lists the routes it may call", async () => {
+  it("allows a scope-protected route to a user holding the scope, naming that route only", async () => {
     const token = forgeToken(harness.issuer, { claims: { scopes: ["reports.read"] } });
 
     const result = await authorizer.invoke(
@@ -97,24 +97,24 @@ describe("per-route permissions", () => {
 
     expect(decisionOf(result)).toMatchObject({ decision: "allow", route: "GET /reports/{id}" });
     expect(effectFor(result, `${STAGE_ARN}/GET/reports/42`)).toBe("Allow");
-    expect(effectFor(result, `${STAGE_ARN}/GET/health`)).toBe("Allow");
+    expect(effectFor(result, `${STAGE_ARN}/GET/health`)).toBe("Deny");
     expect(effectFor(result, `${STAGE_ARN}/POST/reports`)).toBe("Deny");
   });
 
-  it("allows a role-protected route to an app token holding the role, and refuses it the scope route", async () => {
-    const token = forgeToken(harness.issuer, {
+  it("evaluates a CEL condition with the library the layer ships, and refuses on the whole stage", async () => {
+    const app = forgeToken(harness.issuer, {
       claims: { kind: "app", scopes: undefined, roles: ["Reports.Write"] },
     });
+    const user = forgeToken(harness.issuer, { claims: { roles: ["Reports.Write"] } });
 
-    const write = await authorizer.invoke(requestEvent(`Bearer ${token}`, "POST /reports", "/reports"));
-    const read = await authorizer.invoke(requestEvent(`Bearer ${token}`, "GET /reports/{id}", "/reports/42"));
+    const write = await authorizer.invoke(requestEvent(`Bearer ${app}`, "POST /reports", "/reports"));
+    const refused = await authorizer.invoke(requestEvent(`Bearer ${user}`, "POST /reports", "/reports"));
 
     expect(decisionOf(write).decision).toBe("allow");
-    expect(decisionOf(read)).toMatchObject({ decision: "deny", reason: "INSUFFICIENT_PERMISSIONS" });
-    expect(effectFor(read, `${STAGE_ARN}/GET/reports/42`)).toBe("Deny");
-    // The refused answer still carries the caller, in case API Gateway serves it cached to POST /reports.
-    expect(effectFor(read, `${STAGE_ARN}/POST/reports`)).toBe("Allow");
-    expect((read.result as { context?: { roles: string } }).context?.roles).toBe("Reports.Write");
+    expect(decisionOf(refused)).toMatchObject({ decision: "deny", reason: "CONDITION_NOT_MET" });
+    expect(effectFor(refused, `${STAGE_ARN}/POST/reports`)).toBe("Deny");
+    expect(effectFor(refused, `${STAGE_ARN}/GET/health`)).toBe("Deny");
+    expect((refused.result as { context?: unknown }).context).toBeUndefined();
   });
 
   it("refuses a route the map does not list", async () => {
@@ -124,6 +124,22 @@ describe("per-route permissions", () => {
 
     expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "ROUTE_NOT_CONFIGURED" });
     expect(effectFor(result, `${STAGE_ARN}/GET/other`)).toBe("Deny");
+  });
+
+  it("refuses every request when a condition does not compile, naming the route at start-up", async () => {
+    const broken = await harness.authorizer({
+      AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({ "GET /auth": { condition: "claims.tid" } }),
+    });
+
+    const result = await broken.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
+
+    expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "INVALID_CONFIGURATION" });
+    expect(startupLines(broken)).toEqual([
+      expect.objectContaining({
+        variable: "AUTHZ_ROUTE_PERMISSIONS",
+        problem: expect.stringContaining("not bool"),
+      }),
+    ]);
   });
 });
 

@@ -42,6 +42,8 @@ export async function startHarness(): Promise<Harness> {
         ENTRA_AUDIENCE: `api://${APP_ID}`,
         ENTRA_AUTHORITY_HOST: issuer.authorityHost,
         NODE_EXTRA_CA_CERTS: tls.caCertPath,
+        // Lambda sets this from logging_config; INFO makes the allow lines these tests read visible.
+        AWS_LAMBDA_LOG_LEVEL: "INFO",
         ...env,
       };
       const sandbox = await LambdaSandbox.start({

@@ -28,7 +28,7 @@ let attackerUrl: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  authorizer = await harness.authorizer({ LOG_LEVEL: "debug" });
+  authorizer = await harness.authorizer({ AWS_LAMBDA_LOG_LEVEL: "DEBUG" });
   attackerServer = createServer(
     { key: harness.tls.keyPem, cert: harness.tls.certPem },
     (_request, response) => {
@@ -178,7 +178,7 @@ describe("tokens the authorizer refuses, each with its reason", () => {
 
   it("from another tenant", async () => {
     const token = forgeToken(harness.issuer, { claims: { tenantId: OTHER_TENANT } });
-    await expectDenied(`Bearer ${token}`, "INVALID_ISSUER");
+    await expectDenied(`Bearer ${token}`, "TENANT_NOT_ALLOWED");
   });
 
   it("with a tampered payload", async () => {

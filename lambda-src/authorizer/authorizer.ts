@@ -1,0 +1,207 @@
+import { readBearerToken } from "./bearer-token.js";
+import {
+  type AuthorizerConfig,
+  type LogLevel,
+  loadConfig,
+  type ResponseMode,
+  readFailSafeSettings,
+} from "./config.js";
+import { ConfigurationError, errorName } from "./errors.js";
+import { DEFAULT_JWKS_TIMINGS, EntraJwksCache, type JwksCacheTimings } from "./jwks-cache.js";
+import type { Fetcher } from "./jwt-library.js";
+import { createLogger, type Logger } from "./log.js";
+import { applicableRule, breachedRule } from "./permissions.js";
+import { isRefusal, OPERATIONAL_FAILURES, type Refusal, refuse } from "./refusal.js";
+import { type AuthorizationRequest, readRequest } from "./request.js";
+import { allowResponse, type AuthorizerResponse, denyResponse } from "./response.js";
+import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from "./verify.js";
+
+export type Authorizer = (event: unknown, context?: { awsRequestId?: string }) => Promise<AuthorizerResponse>;
+
+/** Replaceable parts, for tests and benchmarks; Lambda uses the defaults. */
+export interface AuthorizerDependencies {
+  readonly now?: () => number;
+  readonly write?: (line: string) => void;
+  readonly jwksTimings?: JwksCacheTimings;
+  readonly fetcher?: Fetcher;
+  /** How long start-up waits for the first JWKS fetch. */
+  readonly prefetchBudgetMs?: number;
+}
+
+type Startup =
+  | { readonly ok: true; readonly config: AuthorizerConfig; readonly verifier: TokenVerifier }
+  | { readonly ok: false; readonly refusal: Refusal; readonly responseMode: ResponseMode | undefined };
+
+interface Outcome {
+  readonly response: AuthorizerResponse;
+  readonly refusal: Refusal | undefined;
+  readonly token: VerifiedToken | undefined;
+  readonly route: string | undefined;
+}
+
+const SERVICE = "entra-authorizer";
+/** Lambda's init phase may take 10 s; the JWKS fetch gives up after 2 × 2 s by itself. */
+const PREFETCH_BUDGET_MS = 2000;
+
+/**
+ * Reads the configuration once, fetches the signing keys (waiting at most the budget, so the first request
+ * does not wait and a provisioned-concurrency environment is not frozen mid-fetch), and returns the
+ * function that answers API Gateway. That function never throws: every failure is a refusal.
+ */
+export async function createAuthorizer(
+  env: Readonly<Record<string, string | undefined>>,
+  dependencies: AuthorizerDependencies = {},
+): Promise<Authorizer> {
+  const { now = () => Date.now(), write } = dependencies;
+  const failSafe = readFailSafeSettings(env);
+  let logger: Logger = createLogger(failSafe.logLevel, SERVICE, write);
+  let startup: Startup;
+  try {
+    const config = loadConfig(env);
+    logger = createLogger(config.logLevel, SERVICE, write);
+    const events = {
+      onRefreshFailed: (error: unknown) =>
+        logger.log("WARN", "JWKS background refresh failed; keeping the cached keys", {
+          error: errorName(error),
+        }),
+      onKeySetChanged: () => verifier.forgetVerifiedTokens(),
+    };
+    const jwksCache = new EntraJwksCache(
+      dependencies.jwksTimings ?? DEFAULT_JWKS_TIMINGS,
+      events,
+      now,
+      dependencies.fetcher,
+    );
+    const verifier = createTokenVerifier(config, jwksCache, now);
+    startup = { ok: true, config, verifier };
+    await prefetch(verifier, dependencies.prefetchBudgetMs ?? PREFETCH_BUDGET_MS, logger);
+  } catch (error) {
+    const variable = error instanceof ConfigurationError ? error.variable : undefined;
+    logger.log("ERROR", "invalid configuration: every request will be denied", {
+      reason: "INVALID_CONFIGURATION",
+      variable,
+      problem: error instanceof ConfigurationError ? error.message : errorName(error),
+    });
+    // Each refusal names the variable too, so any one decision line says what to fix.
+    const refusal = refuse("INVALID_CONFIGURATION", variable ?? errorName(error));
+    startup = { ok: false, refusal, responseMode: failSafe.responseMode };
+  }
+  const responseMode = startup.ok ? startup.config.responseMode : startup.responseMode;
+  let coldStart = true;
+
+  async function decide(event: unknown): Promise<Outcome> {
+    const request = readRequest(event);
+    if (isRefusal(request)) {
+      return refused(request, undefined, undefined);
+    }
+    const route =
+      "routeKey" in request.route
+        ? request.route.routeKey
+        : `${request.route.method} ${request.route.resource}`;
+    if (!startup.ok) {
+      return refused(startup.refusal, request, route);
+    }
+    const { config, verifier } = startup;
+    const bearer = readBearerToken(request.authorization);
+    if (typeof bearer !== "string") {
+      return refused(bearer, request, route);
+    }
+    const applicable = applicableRule(request.route, config.routeRules);
+    if (isRefusal(applicable)) {
+      return refused(applicable, request, route);
+    }
+    const token = await verifier.verify(bearer);
+    if (isRefusal(token)) {
+      return refused(token, request, route);
+    }
+    const breach = breachedRule(token, applicable, config.allowedClientIds);
+    if (breach !== undefined) {
+      return { response: denyResponse(responseMode, request.stageArn), refusal: breach, token, route };
+    }
+    // Without route rules every route has the same rule, so the answer may cover the whole stage.
+    const routeKey = config.routeRules === undefined ? undefined : applicable.routeKey;
+    return {
+      response: allowResponse(config.responseMode, { token, stageArn: request.stageArn, routeKey }),
+      refusal: undefined,
+      token,
+      route,
+    };
+  }
+
+  function refused(
+    refusal: Refusal,
+    request: AuthorizationRequest | undefined,
+    route: string | undefined,
+  ): Outcome {
+    return { response: denyResponse(responseMode, request?.stageArn), refusal, token: undefined, route };
+  }
+
+  function logDecision(outcome: Outcome, latencyMs: number, requestId: string | undefined): void {
+    const { refusal, token } = outcome;
+    const level: LogLevel =
+      refusal === undefined ? "INFO" : OPERATIONAL_FAILURES.has(refusal.reason) ? "ERROR" : "WARN";
+    if (!logger.enabled(level)) {
+      return;
+    }
+    logger.log(level, "authorization decision", {
+      decision: refusal === undefined ? "allow" : "deny",
+      reason: refusal?.reason ?? "ALLOWED",
+      detail: refusal?.detail,
+      route: outcome.route,
+      principal: token === undefined ? undefined : (token.objectId ?? token.subject),
+      tid: token?.tenantId,
+      clientId: token?.clientId,
+      tokenVersion: token?.version,
+      latencyMs: Math.round(latencyMs * 1000) / 1000,
+      requestId,
+      coldStart,
+    });
+  }
+
+  return async function authorize(event, context) {
+    const started = performance.now();
+    let outcome: Outcome;
+    try {
+      outcome = await decide(event);
+    } catch (error) {
+      outcome = refused(refuse("INTERNAL_ERROR", errorName(error)), undefined, undefined);
+    }
+    try {
+      logDecision(
+        outcome,
+        performance.now() - started,
+        typeof context?.awsRequestId === "string" ? context.awsRequestId : undefined,
+      );
+    } catch {
+      // A log line that cannot be written must not turn a decision into a crash.
+    }
+    coldStart = false;
+    return outcome.response;
+  };
+}
+
+async function prefetch(verifier: TokenVerifier, budgetMs: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<"budget spent">((resolve) => {
+    timer = setTimeout(() => resolve("budget spent"), budgetMs);
+  });
+  const result = await Promise.race([
+    verifier.prefetch().then(
+      () => "fetched" as const,
+      (error: unknown) => error,
+    ),
+    budget,
+  ]);
+  clearTimeout(timer);
+  if (result === "budget spent") {
+    logger.log(
+      "WARN",
+      "JWKS prefetch still running after the start-up budget; the first request waits for it",
+      {
+        budgetMs,
+      },
+    );
+  } else if (result !== "fetched") {
+    logger.log("WARN", "JWKS prefetch failed; requests will retry the fetch", { error: errorName(result) });
+  }
+}

@@ -1,0 +1,78 @@
+import { isPlainObject } from "./json.js";
+import { type Refusal, refuse } from "./refusal.js";
+
+/** What the authorizer needs from an API Gateway REQUEST authorizer event, every field a checked string. */
+export interface AuthorizationRequest {
+  /** `arn:aws:execute-api:<region>:<account>:<api id>/<stage>`: every resource of the answer lives under it. */
+  readonly stageArn: string;
+  readonly route: RouteReference;
+  readonly authorization: string | undefined;
+}
+
+/**
+ * Payload 2.0 events name the route by its key. Payload 1.0 events carry no route key (AWS's documented
+ * HTTP API 1.0 event has none), only the method and the resource path, which cannot name an `ANY` or
+ * `$default` route.
+ */
+export type RouteReference =
+  { readonly routeKey: string } | { readonly method: string; readonly resource: string };
+
+// routeArn/methodArn: arn:<partition>:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path>
+const EXECUTE_API_ARN = /^(arn:[a-z-]+:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+\/[^/*?]+)\/.+$/;
+const METHOD = /^[A-Z]{1,16}$/;
+
+/**
+ * Reads a payload 2.0 event (routeArn, routeKey) or a payload 1.0 event (methodArn, httpMethod, resource).
+ * Anything that is not a string where a string belongs makes the event unrecognized: nothing here throws.
+ */
+export function readRequest(event: unknown): AuthorizationRequest | Refusal {
+  if (!isPlainObject(event)) {
+    return refuse("UNRECOGNIZED_EVENT", "event is not an object");
+  }
+  const authorization = findHeader(event.headers, "authorization");
+  if (typeof event.routeArn === "string") {
+    const stageArn = EXECUTE_API_ARN.exec(event.routeArn)?.[1];
+    if (stageArn === undefined || typeof event.routeKey !== "string") {
+      return refuse("UNRECOGNIZED_EVENT", "payload 2.0 event without a valid routeArn and routeKey");
+    }
+    return { stageArn, route: { routeKey: event.routeKey }, authorization };
+  }
+  if (typeof event.methodArn === "string") {
+    const stageArn = EXECUTE_API_ARN.exec(event.methodArn)?.[1];
+    const { httpMethod, resource } = event;
+    if (
+      stageArn === undefined ||
+      typeof httpMethod !== "string" ||
+      !METHOD.test(httpMethod) ||
+      typeof resource !== "string"
+    ) {
+      return refuse(
+        "UNRECOGNIZED_EVENT",
+        "payload 1.0 event without a valid methodArn, httpMethod and resource",
+      );
+    }
+    return { stageArn, route: { method: httpMethod, resource }, authorization };
+  }
+  return refuse("UNRECOGNIZED_EVENT", "not an HTTP API REQUEST authorizer event (payload 1.0 or 2.0)");
+}
+
+/**
+ * Header names are case-insensitive: payload 2.0 lower-cases them, payload 1.0 keeps the client's case.
+ * A value that is not a string counts as absent.
+ */
+export function findHeader(headers: unknown, name: string): string | undefined {
+  if (!isPlainObject(headers)) {
+    return undefined;
+  }
+  const exact = headers[name];
+  if (typeof exact === "string") {
+    return exact;
+  }
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) {
+      const value = headers[key];
+      return typeof value === "string" ? value : undefined;
+    }
+  }
+  return undefined;
+}
