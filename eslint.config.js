@@ -14,6 +14,8 @@ export default tseslint.config(
       ".local/",
       "examples/cdktf/cdktf.out/",
       "**/.terraform/",
+      "reports/",
+      ".stryker-tmp/",
       "eslint.config.js",
     ],
   },

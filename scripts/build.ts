@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { build, transformSync } from "esbuild";
+import { type BuildOptions, build, transformSync } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -36,29 +36,40 @@ export async function buildArtifacts(): Promise<BuiltArtifact[]> {
   ];
 }
 
-async function bundle(entryPoint: string): Promise<Uint8Array> {
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [entryPoint],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    // The layer provides them; the handler loads them through require() so NODE_PATH finds them.
-    external: LAYER_PACKAGES,
-    // Smaller bundles load faster on a cold start. Logs name errors by their `name`, which minifying keeps.
-    minify: true,
-    legalComments: "none",
-    charset: "utf8",
-    write: false,
-    outfile: "index.mjs",
-    logLevel: "warning",
-  });
-  const [output] = result.outputFiles;
-  if (output === undefined || result.outputFiles.length !== 1) {
-    throw new Error(`esbuild produced ${result.outputFiles.length} files for ${entryPoint}`);
+/** What every bundle shares: one minified file, in memory. Smaller bundles load faster on a cold start. */
+const BUNDLE_OPTIONS = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: "node",
+  minify: true,
+  legalComments: "none",
+  charset: "utf8",
+  write: false,
+  logLevel: "warning",
+} as const satisfies BuildOptions;
+
+async function bundleOne(options: BuildOptions, name: string): Promise<Uint8Array> {
+  const { outputFiles = [] } = await build({ ...BUNDLE_OPTIONS, ...options });
+  const [output] = outputFiles;
+  if (output === undefined || outputFiles.length !== 1) {
+    throw new Error(`esbuild produced ${outputFiles.length} files for ${name}`);
   }
   return output.contents;
+}
+
+function bundle(entryPoint: string): Promise<Uint8Array> {
+  return bundleOne(
+    {
+      entryPoints: [entryPoint],
+      format: "esm",
+      target: "node22",
+      // The layer provides them; the handler loads them through require() so NODE_PATH finds them.
+      external: LAYER_PACKAGES,
+      // Logs name errors by their `name`, which minifying keeps.
+      outfile: "index.mjs",
+    },
+    entryPoint,
+  );
 }
 
 /**
@@ -110,25 +121,16 @@ async function celLayerFiles(): Promise<Record<string, Uint8Array>> {
     version: string;
     license: string;
   };
-  const result = await build({
-    absWorkingDir: ROOT,
-    stdin: { contents: `module.exports = require(${JSON.stringify(CEL_PACKAGE)});`, resolveDir: ROOT },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    minify: true,
-    keepNames: true,
-    legalComments: "none",
-    charset: "utf8",
-    write: false,
-    outfile: "index.cjs",
-    logLevel: "warning",
-  });
-  const [output] = result.outputFiles;
-  if (output === undefined) {
-    throw new Error(`esbuild produced no bundle for ${CEL_PACKAGE}`);
-  }
+  const contents = await bundleOne(
+    {
+      stdin: { contents: `module.exports = require(${JSON.stringify(CEL_PACKAGE)});`, resolveDir: ROOT },
+      format: "cjs",
+      target: "node20",
+      keepNames: true,
+      outfile: "index.cjs",
+    },
+    CEL_PACKAGE,
+  );
   const target = `nodejs/node_modules/${CEL_PACKAGE}`;
   const packageJson = {
     name: CEL_PACKAGE,
@@ -139,7 +141,7 @@ async function celLayerFiles(): Promise<Record<string, Uint8Array>> {
     main: "index.cjs",
   };
   return {
-    [`${target}/index.cjs`]: output.contents,
+    [`${target}/index.cjs`]: contents,
     [`${target}/package.json`]: new TextEncoder().encode(`${JSON.stringify(packageJson, null, 2)}\n`),
     [`${target}/LICENSE`]: readFileSync(path.join(packageDir, "LICENSE")),
   };

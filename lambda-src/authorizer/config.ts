@@ -151,9 +151,7 @@ export function loadConfig(env: Environment): AuthorizerConfig {
   return Object.freeze({
     tenantId,
     tenantIds: Object.freeze(tenantIds),
-    audiences: Object.freeze(
-      expandAudiences(list(env, "ENTRA_AUDIENCE") ?? [required(env, "ENTRA_AUDIENCE")]),
-    ),
+    audiences: Object.freeze(expandAudiences(required(env, "ENTRA_AUDIENCE").split(","))),
     tokenVersions: Object.freeze(tokenVersions),
     cloud,
     authorityHost,
@@ -205,7 +203,7 @@ export function issuerFor(version: TokenVersion, tenantId: string, host: string)
  */
 function expandAudiences(audiences: readonly string[]): string[] {
   const expanded = new Set<string>();
-  for (const audience of audiences) {
+  for (const audience of audiences.map((item) => item.trim())) {
     if (!CLAIM_VALUE.test(audience)) {
       throw new ConfigurationError(
         "ENTRA_AUDIENCE",

@@ -10,12 +10,13 @@ import { entraClaims, type SigningKey, signJwt } from "../../local/entra-tokens.
 import { type InvokeResult, LambdaSandbox } from "../../local/lambda-sandbox.js";
 import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
 import { evaluatePolicy, type PolicyLike } from "../support/iam-policy.js";
+import { event, STAGE_ARN } from "../support/in-process.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 export const OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 export const APP_ID = "6e74172b-be56-4843-9ff4-e66a39bb12e3";
-export const STAGE_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default";
+export { STAGE_ARN };
 
 export interface Harness {
   readonly issuer: EntraIssuer;
@@ -66,38 +67,8 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** An HTTP API payload 2.0 REQUEST authorizer event, as API Gateway sends it. */
-export function requestEvent(
-  authorization: string | undefined,
-  routeKey = "GET /auth",
-  requestPath = "/auth",
-) {
-  const [method = "GET"] = routeKey.split(" ");
-  return {
-    version: "2.0",
-    type: "REQUEST",
-    routeArn: `${STAGE_ARN}/${method}${requestPath}`,
-    identitySource: authorization === undefined ? [] : [authorization],
-    routeKey,
-    rawPath: requestPath,
-    rawQueryString: "",
-    headers: {
-      host: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
-      ...(authorization ? { authorization } : {}),
-    },
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "a1b2c3d4e5",
-      domainName: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
-      http: { method, path: requestPath, protocol: "HTTP/1.1", sourceIp: "192.0.2.10", userAgent: "vitest" },
-      requestId: "req-1",
-      routeKey,
-      stage: "$default",
-      time: "24/Nov/2026:08:00:00 +0000",
-      timeEpoch: 1795507200000,
-    },
-  };
-}
+/** An HTTP API payload 2.0 REQUEST authorizer event, as API Gateway sends it (the in-process tests' own). */
+export const requestEvent = event;
 
 export interface DecisionLog {
   decision: "allow" | "deny";
