@@ -14,6 +14,7 @@ export default tseslint.config(
       ".local/",
       "examples/cdktf/cdktf.out/",
       "examples/cdktf/node_modules/",
+      "**/*.tfvars.json",
       "**/.terraform/",
       "eslint.config.js",
     ],
