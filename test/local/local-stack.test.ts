@@ -33,6 +33,16 @@ async function call(stack: LocalStack, path: string, token?: string, method = "G
   };
 }
 
+/** Polls `condition` every 50 ms; false when it still does not hold after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
 /** The environment of the authorizer's running execution environment, read from /proc. */
 async function readWorkerEnv(stack: LocalStack): Promise<Record<string, string>> {
   const pid = stack.authorizer.workerPid;
@@ -292,13 +302,17 @@ describe("local stack with the real dist/ zips (authorizer timeout)", () => {
     stack.issuer.setFault("hang");
 
     const hung = await call(stack, "/auth", token);
+    // The hang may start in the authorizer's init (a key prefetch) or in its handler; either way the
+    // function runs into its timeout while the keys stay unavailable, and Lambda discards it.
+    const discarded = await waitFor(() => stack.authorizer.workerPid === undefined, 10_000);
     stack.issuer.setFault("none");
     const recovered = await call(stack, "/auth", token);
 
     expect(hung).toEqual({ status: 500, body: { message: "Internal Server Error" } });
     expect(stack.api.requests.at(-2)?.reason).toMatch(/timed out|wait limit/);
+    expect(discarded).toBe(true);
     expect(recovered.status).toBe(200);
-    // Lambda discards a timed-out environment: the second call was a new cold start.
+    // The second call was a new cold start.
     expect(stack.authorizer.coldStartCount).toBe(2);
   });
 });
