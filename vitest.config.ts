@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Says once, plainly, when Terraform is missing for a run that needs it.
+    globalSetup: ["test/support/terraform-check.ts"],
     // Integration suites start child processes and HTTPS servers; forks keep them isolated.
     pool: "forks",
     testTimeout: 30_000,

@@ -18,6 +18,8 @@ export interface DevTokenRequest {
   clientId?: string;
   audience?: string;
   lifetimeSeconds?: number;
+  /** Claims added to (or replacing) the standard ones, e.g. `groups` or a custom claim. */
+  claims?: Record<string, unknown>;
 }
 
 export function parseDevTokenRequest(body: unknown): DevTokenRequest | EndpointResponse {
@@ -43,6 +45,13 @@ export function parseDevTokenRequest(body: unknown): DevTokenRequest | EndpointR
     if (value === undefined) continue;
     if (typeof value !== "string" || value.length === 0) return invalid(`${name} must be a non-empty string`);
     request[name] = value;
+  }
+  if (input.claims !== undefined) {
+    const claims = input.claims;
+    if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
+      return invalid("claims must be an object of claim name → value");
+    }
+    request.claims = claims as Record<string, unknown>;
   }
   if (input.lifetimeSeconds !== undefined) {
     const lifetime = input.lifetimeSeconds;

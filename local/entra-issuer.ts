@@ -9,7 +9,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { DEV_TOKEN_PATH, parseDevTokenRequest } from "./dev-token-endpoint.js";
-import { jwksDocument, openIdConfigurationV1, openIdConfigurationV2 } from "./entra-metadata.js";
+import {
+  jwksDocument,
+  openIdConfigurationV1,
+  openIdConfigurationV2,
+  TENANT_TEMPLATE,
+} from "./entra-metadata.js";
 import {
   type EndpointResponse,
   entraError,
@@ -38,13 +43,19 @@ export type { IssuerApiApp, IssuerClientApp } from "./entra-token-endpoint.js";
  */
 export type IssuerFault = "none" | "status500" | "hang" | "garbage";
 
-export type IssueTokenOptions = Omit<EntraClaimsOptions, "tenantId" | "authorityHost"> & {
+export type IssueTokenOptions = Omit<EntraClaimsOptions, "tenantId" | "authorityHost" | "v1IssuerHost"> & {
+  /** The token's tenant (`tid`, and the issuer's tenant); default the issuer's home tenant. */
+  tenantId?: string;
+  /** Claims added last, so they may also replace standard ones. */
   extraClaims?: Record<string, unknown>;
 };
 
 export interface EntraIssuerOptions {
   tls: TlsMaterial;
+  /** The home tenant. The issuer answers for any tenant GUID, as Entra does for every tenant. */
   tenantId: string;
+  /** Host of v1 tokens' `iss`: the cloud's security token service. Default sts.windows.net. */
+  v1IssuerHost?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   /** The published keys; the first signs. Default: one fresh key. */
@@ -58,13 +69,17 @@ export interface EntraIssuerOptions {
 }
 
 export interface EntraIssuer {
+  /** The home tenant. */
   readonly tenantId: string;
+  readonly v1IssuerHost: string;
   /** `127.0.0.1:<port>`: the value for ENTRA_AUTHORITY_HOST. */
   readonly authorityHost: string;
   /** `https://127.0.0.1:<port>` */
   readonly baseUrl: string;
   /** `https://127.0.0.1:<port>/<tenant>/discovery/v2.0/keys`, Entra's path. */
   readonly jwksUri: string;
+  /** `https://127.0.0.1:<port>/common/discovery/v2.0/keys`: the same keys, for every tenant. */
+  readonly commonJwksUri: string;
   readonly port: number;
   /** The published set, in order; the first one signs. */
   readonly keys: SigningKey[];
@@ -95,6 +110,7 @@ export async function startEntraIssuer(options: EntraIssuerOptions): Promise<Ent
 
 class LocalEntraIssuer implements EntraIssuer {
   readonly tenantId: string;
+  readonly v1IssuerHost: string;
   readonly api: IssuerApiApp;
   readonly clients: readonly IssuerClientApp[];
   #port = 0;
@@ -108,6 +124,7 @@ class LocalEntraIssuer implements EntraIssuer {
   constructor(options: EntraIssuerOptions) {
     if (!GUID.test(options.tenantId)) throw new Error(`tenantId must be a GUID, got '${options.tenantId}'`);
     this.tenantId = options.tenantId.toLowerCase();
+    this.v1IssuerHost = options.v1IssuerHost ?? "sts.windows.net";
     this.#keys = options.keys !== undefined ? [...options.keys] : [createSigningKey()];
     const appId = options.api?.appId ?? DEV_API_APP_ID;
     this.api = {
@@ -152,6 +169,9 @@ class LocalEntraIssuer implements EntraIssuer {
   get jwksUri(): string {
     return `${this.baseUrl}/${this.tenantId}/discovery/v2.0/keys`;
   }
+  get commonJwksUri(): string {
+    return `${this.baseUrl}/common/discovery/v2.0/keys`;
+  }
   get keys(): SigningKey[] {
     return [...this.#keys];
   }
@@ -185,11 +205,15 @@ class LocalEntraIssuer implements EntraIssuer {
   issueToken(options: IssueTokenOptions): string {
     const signingKey = this.#keys[0];
     if (signingKey === undefined) throw new Error("The issuer has no published key to sign with");
-    const { extraClaims, ...claimOptions } = options;
+    const { extraClaims, tenantId, ...claimOptions } = options;
+    if (tenantId !== undefined && !GUID.test(tenantId)) {
+      throw new Error(`tenantId must be a GUID, got '${tenantId}'`);
+    }
     const claims = entraClaims({
       ...claimOptions,
-      tenantId: this.tenantId,
+      tenantId: tenantId?.toLowerCase() ?? this.tenantId,
       authorityHost: this.authorityHost,
+      v1IssuerHost: this.v1IssuerHost,
     });
     return signJwt({ ...claims, ...extraClaims }, signingKey);
   }
@@ -205,35 +229,54 @@ class LocalEntraIssuer implements EntraIssuer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", this.baseUrl);
     const segments = url.pathname.split("/").filter((segment) => segment.length > 0);
-    const [tenant, ...rest] = segments;
+    const [tenantSegment = "", ...rest] = segments;
     const route = rest.join("/");
     const method = request.method ?? "GET";
-
-    if (tenant === undefined || tenant.toLowerCase() !== this.tenantId) {
+    // Entra serves every tenant from one host with the same keys; `common` and `organizations` name
+    // no tenant, so their documents carry the {tenantid} template instead.
+    const multiTenant = ["common", "organizations"].includes(tenantSegment.toLowerCase());
+    if (!multiTenant && !GUID.test(tenantSegment)) {
       send(
         response,
         entraError(
           400,
           "invalid_tenant",
           90002,
-          `Tenant '${tenant ?? ""}' not found. Check to make sure you have the correct tenant ID.`,
+          `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID.`,
         ),
       );
       return;
     }
+    const pathTenant = tenantSegment.toLowerCase();
+    const issuerTenant = multiTenant ? TENANT_TEMPLATE : pathTenant;
 
     if (method === "GET" && (route === "discovery/v2.0/keys" || route === "discovery/keys")) {
       this.#jwksFetchCount += 1;
       const version = route === "discovery/keys" ? "1.0" : "2.0";
-      this.#serveMetadata(response, () => jwksDocument(this.#keys, version, this.baseUrl, this.tenantId));
+      this.#serveMetadata(response, () => jwksDocument(this.#keys, version, this.baseUrl, issuerTenant));
       return;
     }
     if (method === "GET" && route === "v2.0/.well-known/openid-configuration") {
-      this.#serveMetadata(response, () => openIdConfigurationV2(this.baseUrl, this.tenantId));
+      this.#serveMetadata(response, () => openIdConfigurationV2(this.baseUrl, pathTenant, issuerTenant));
       return;
     }
     if (method === "GET" && route === ".well-known/openid-configuration") {
-      this.#serveMetadata(response, () => openIdConfigurationV1(this.baseUrl, this.tenantId));
+      this.#serveMetadata(response, () =>
+        openIdConfigurationV1(this.baseUrl, pathTenant, issuerTenant, this.v1IssuerHost),
+      );
+      return;
+    }
+    const tokenRoute = route === "oauth2/v2.0/token" || route === "oauth2/token" || route === DEV_TOKEN_PATH;
+    if (method === "POST" && tokenRoute && multiTenant) {
+      send(
+        response,
+        entraError(
+          400,
+          "invalid_request",
+          50194,
+          `Tokens are issued by a tenant: use a tenant-specific endpoint (/<tenant-id>/${route}), not /${tenantSegment}.`,
+        ),
+      );
       return;
     }
     if (method === "POST" && (route === "oauth2/v2.0/token" || route === "oauth2/token")) {
@@ -252,6 +295,7 @@ class LocalEntraIssuer implements EntraIssuer {
               audience: app.audience,
               clientId: app.clientId,
               roles: app.roles,
+              tenantId: pathTenant,
               lifetimeSeconds: this.#tokenLifetimeSeconds,
             }),
         }),
@@ -259,7 +303,7 @@ class LocalEntraIssuer implements EntraIssuer {
       return;
     }
     if (method === "POST" && route === DEV_TOKEN_PATH) {
-      send(response, this.#devToken(await readBody(request)));
+      send(response, this.#devToken(await readBody(request), pathTenant));
       return;
     }
     send(response, {
@@ -296,7 +340,7 @@ class LocalEntraIssuer implements EntraIssuer {
     serve();
   }
 
-  #devToken(body: string): EndpointResponse {
+  #devToken(body: string, tenantId: string): EndpointResponse {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -305,12 +349,14 @@ class LocalEntraIssuer implements EntraIssuer {
     }
     const request = parseDevTokenRequest(parsed);
     if ("status" in request) return request;
-    const { audience, lifetimeSeconds, ...rest } = request;
+    const { audience, lifetimeSeconds, claims, ...rest } = request;
     const lifetime = lifetimeSeconds ?? this.#tokenLifetimeSeconds;
     const accessToken = this.issueToken({
       ...rest,
+      tenantId,
       audience: audience ?? (request.version === "2.0" ? this.api.appId : this.api.identifierUri),
       lifetimeSeconds: lifetime,
+      ...(claims !== undefined ? { extraClaims: claims } : {}),
     });
     return {
       status: 200,

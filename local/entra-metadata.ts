@@ -1,11 +1,21 @@
 /**
  * The documents an Entra tenant publishes: OpenID discovery (v1 and v2) and the signing keys.
  * Shapes follow what login.microsoftonline.com serves, trimmed of members nothing here reads.
+ *
+ * `pathTenant` is the tenant segment of the URL (a GUID, or `common`); `issuerTenant` is what the
+ * documents name as the issuer's tenant: the GUID, or Entra's `{tenantid}` template on `common`.
  */
+
+/** What the multi-tenant endpoints put where a tenant ID goes. */
+export const TENANT_TEMPLATE = "{tenantid}";
 import { issuerFor, type PublicJwk, type SigningKey } from "./entra-tokens.js";
 
-export function openIdConfigurationV2(baseUrl: string, tenantId: string): Record<string, unknown> {
-  const tenantUrl = `${baseUrl}/${tenantId}`;
+export function openIdConfigurationV2(
+  baseUrl: string,
+  pathTenant: string,
+  issuerTenant = pathTenant,
+): Record<string, unknown> {
+  const tenantUrl = `${baseUrl}/${pathTenant}`;
   return {
     token_endpoint: `${tenantUrl}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -15,7 +25,7 @@ export function openIdConfigurationV2(baseUrl: string, tenantId: string): Record
     id_token_signing_alg_values_supported: ["RS256"],
     response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: issuerFor("2.0", tenantId, new URL(baseUrl).host),
+    issuer: issuerFor("2.0", issuerTenant, new URL(baseUrl).host),
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${tenantUrl}/openid/userinfo`,
     authorization_endpoint: `${tenantUrl}/oauth2/v2.0/authorize`,
@@ -44,8 +54,13 @@ export function openIdConfigurationV2(baseUrl: string, tenantId: string): Record
   };
 }
 
-export function openIdConfigurationV1(baseUrl: string, tenantId: string): Record<string, unknown> {
-  const tenantUrl = `${baseUrl}/${tenantId}`;
+export function openIdConfigurationV1(
+  baseUrl: string,
+  pathTenant: string,
+  issuerTenant = pathTenant,
+  v1IssuerHost?: string,
+): Record<string, unknown> {
+  const tenantUrl = `${baseUrl}/${pathTenant}`;
   return {
     token_endpoint: `${tenantUrl}/oauth2/token`,
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -56,7 +71,7 @@ export function openIdConfigurationV1(baseUrl: string, tenantId: string): Record
     response_types_supported: ["code", "id_token", "code id_token", "token id_token", "token"],
     scopes_supported: ["openid"],
     // v1 tokens carry the STS issuer whatever host served them.
-    issuer: issuerFor("1.0", tenantId, new URL(baseUrl).host),
+    issuer: issuerFor("1.0", issuerTenant, new URL(baseUrl).host, v1IssuerHost),
     microsoft_multi_refresh_token: true,
     authorization_endpoint: `${tenantUrl}/oauth2/authorize`,
     device_authorization_endpoint: `${tenantUrl}/oauth2/devicecode`,
@@ -86,16 +101,17 @@ export function openIdConfigurationV1(baseUrl: string, tenantId: string): Record
 }
 
 /**
- * The JWKS document. The v2 endpoint adds an `issuer` member to each key, as Entra does; the v1
- * endpoint does not. Neither has `alg`, which is why verifiers must not require it.
+ * The JWKS document. The v2 endpoint adds an `issuer` member to each key, as Entra does (on
+ * `common`, the `https://<authority>/{tenantid}/v2.0` template); the v1 endpoint does not. Neither
+ * has `alg`, which is why verifiers must not require it.
  */
 export function jwksDocument(
   keys: readonly SigningKey[],
   version: "1.0" | "2.0",
   baseUrl: string,
-  tenantId: string,
+  issuerTenant: string,
 ): { keys: Array<PublicJwk & { issuer?: string }> } {
-  const issuer = issuerFor("2.0", tenantId, new URL(baseUrl).host);
+  const issuer = issuerFor("2.0", issuerTenant, new URL(baseUrl).host);
   return {
     keys: keys.map((key) => (version === "2.0" ? { ...key.publicJwk, issuer } : { ...key.publicJwk })),
   };

@@ -54,10 +54,16 @@ export function signJwt(payload: object, key: SigningKey, header?: Record<string
  * v1 tokens come from the Security Token Service host, which is `sts.windows.net` for every cloud
  * except Azure China; v2 tokens name the authority host the token was requested from.
  */
-export function issuerFor(version: TokenVersion, tenantId: string, authorityHost: string): string {
+export function issuerFor(
+  version: TokenVersion,
+  tenantId: string,
+  authorityHost: string,
+  v1IssuerHost?: string,
+): string {
   if (version === "2.0") return `https://${authorityHost}/${tenantId}/v2.0`;
   const stsHost =
-    authorityHost.toLowerCase() === "login.chinacloudapi.cn" ? "sts.chinacloudapi.cn" : "sts.windows.net";
+    v1IssuerHost ??
+    (authorityHost.toLowerCase() === "login.chinacloudapi.cn" ? "sts.chinacloudapi.cn" : "sts.windows.net");
   return `https://${stsHost}/${tenantId}/`;
 }
 
@@ -72,6 +78,8 @@ export interface EntraClaimsOptions {
   roles?: string[];
   /** Default login.microsoftonline.com. */
   authorityHost?: string;
+  /** Host in v1 tokens' `iss`; default the one Entra uses for the authority host's cloud. */
+  v1IssuerHost?: string;
   /** The calling application (`appid` in v1, `azp` in v2). */
   clientId?: string;
   /** Sign-in name of the user (`upn` in v1, `preferred_username` in v2). */
@@ -101,7 +109,7 @@ export function entraClaims(options: EntraClaimsOptions): Record<string, unknown
 
   const claims: Record<string, unknown> = {
     aud: options.audience,
-    iss: issuerFor(options.version, options.tenantId, authorityHost),
+    iss: issuerFor(options.version, options.tenantId, authorityHost, options.v1IssuerHost),
     iat,
     nbf: iat,
     exp: iat + (options.lifetimeSeconds ?? 3600),
@@ -112,7 +120,7 @@ export function entraClaims(options: EntraClaimsOptions): Record<string, unknown
     claims.appid = clientId;
     // 0 = public client, 1 = client secret, 2 = certificate.
     claims.appidacr = isUser ? "0" : "1";
-    if (!isUser) claims.idp = issuerFor("1.0", options.tenantId, authorityHost);
+    if (!isUser) claims.idp = issuerFor("1.0", options.tenantId, authorityHost, options.v1IssuerHost);
   } else {
     claims.azp = clientId;
     claims.azpacr = isUser ? "0" : "1";

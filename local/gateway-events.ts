@@ -43,10 +43,13 @@ export function newRequestId(): string {
   return `${randomBytes(10).toString("base64").slice(0, 14).replace(/[+/]/g, "A")}=`;
 }
 
-/** `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>`, the ARN an IAM policy is checked against. */
-export function routeArnOf(api: ApiIdentity, facts: RequestFacts, route: RouteMatch): string {
-  const base = `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}`;
-  return route.routeKey === "$default" ? `${base}/$default` : `${base}/${facts.method}${facts.rawPath}`;
+/**
+ * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>`, the ARN an IAM policy is
+ * checked against: the request's method and path for every route, `$default` included, as in AWS's
+ * documented payload 2.0 event (routeKey `$default`, routeArn `…/<stage>/GET/request`).
+ */
+export function routeArnOf(api: ApiIdentity, facts: RequestFacts): string {
+  return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/${facts.method}${facts.rawPath}`;
 }
 
 /** Header names lower-cased, repeated headers joined with commas; cookies go to their own list. */
@@ -123,7 +126,7 @@ export function authorizerEvent(
   return withoutUndefined({
     version: "2.0",
     type: "REQUEST",
-    routeArn: routeArnOf(api, facts, route),
+    routeArn: routeArnOf(api, facts),
     identitySource,
     routeKey: route.routeKey,
     rawPath: facts.rawPath,
@@ -141,7 +144,8 @@ export function proxyEvent(
   facts: RequestFacts,
   route: RouteMatch,
   identity: RequestIdentity,
-  authorizerContext: Record<string, unknown> | undefined,
+  /** The authorizer's context; undefined on a public route, whose event has no authorizer at all. */
+  authorizer: { context: Record<string, unknown> | undefined } | undefined,
 ): Record<string, unknown> {
   const { headers, cookies } = eventHeaders(facts);
   const textual = isTextual(headers["content-type"]);
@@ -155,7 +159,7 @@ export function proxyEvent(
     queryStringParameters: queryParameters(facts.rawQueryString),
     requestContext: {
       ...requestContext(api, facts, route, identity),
-      authorizer: { lambda: authorizerContext ?? null },
+      ...(authorizer !== undefined ? { authorizer: { lambda: authorizer.context ?? null } } : {}),
     },
     pathParameters: Object.keys(route.pathParameters).length > 0 ? route.pathParameters : undefined,
     body: facts.body.length > 0 ? facts.body.toString(textual ? "utf8" : "base64") : undefined,

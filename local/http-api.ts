@@ -1,8 +1,11 @@
 /**
  * A local stand-in for an API Gateway HTTP API with a Lambda REQUEST authorizer (payload 2.0) and
- * a Lambda proxy integration, behaving as the module's API does: route selection, 401 without the
- * identity source, the authorizer cache, IAM policy or simple answers, 403 on deny, 500 on an
+ * a Lambda proxy integration, behaving as the module's API does: route selection, public routes
+ * (no authorizer), 401 without an identity source (the authorizer is not invoked), the authorizer
+ * cache keyed by the identity source values, IAM policy or simple answers, 403 on deny, 500 on an
  * authorizer failure, and the authorizer's context handed to the backend.
+ *
+ * Only payload format 2.0 is emulated: the module's authorizer is 2.0, so there is no 1.0 event here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -183,35 +186,41 @@ export class LocalHttpApi {
       domainName: request.headers.host ?? `127.0.0.1:${this.#port}`,
     };
 
-    const route = matchRoute(this.#options.settings.routes, method, rawPath);
+    const routes = this.#options.settings.routes;
+    const route = matchRoute(Object.keys(routes), method, rawPath);
     if (route === undefined) {
       record.reason = "no route";
       return gatewayError(404, "Not Found");
     }
     record.routeKey = route.routeKey;
 
-    const sources = this.#identityValues(request, route);
-    if (sources === undefined) {
-      record.reason = "identity source missing: authorizer not invoked";
-      return gatewayError(401, "Unauthorized");
-    }
-
-    const decision = await this.#authorize(facts, route, identity, sources, record);
-    if (decision.kind === "invalid") {
-      record.reason = `authorizer failed: ${decision.reason}`;
-      return gatewayError(500, "Internal Server Error");
-    }
-    const allowed =
-      decision.kind === "simple"
-        ? decision.isAuthorized
-        : policyAllows(decision.statements, routeArnOf(this.#api, facts, route));
-    if (!allowed) {
-      record.reason = "authorizer denied";
-      return gatewayError(403, "Forbidden");
+    let authorizer: { context: Record<string, unknown> | undefined } | undefined;
+    if (routes[route.routeKey]?.authorization === "none") {
+      record.reason = "public route";
+    } else {
+      const sources = this.#identityValues(request, route);
+      if (sources === undefined) {
+        record.reason = "identity source missing: authorizer not invoked";
+        return gatewayError(401, "Unauthorized");
+      }
+      const decision = await this.#authorize(facts, route, identity, sources, record);
+      if (decision.kind === "invalid") {
+        record.reason = `authorizer failed: ${decision.reason}`;
+        return gatewayError(500, "Internal Server Error");
+      }
+      const allowed =
+        decision.kind === "simple"
+          ? decision.isAuthorized
+          : policyAllows(decision.statements, routeArnOf(this.#api, facts));
+      if (!allowed) {
+        record.reason = "authorizer denied";
+        return gatewayError(403, "Forbidden");
+      }
+      authorizer = { context: decision.context };
     }
 
     const invoked = await withWaitLimit(
-      this.#options.backend.invoke(proxyEvent(this.#api, facts, route, identity, decision.context)),
+      this.#options.backend.invoke(proxyEvent(this.#api, facts, route, identity, authorizer)),
       this.#options.backendWaitMs ?? 30_000,
     );
     if (invoked === "gateway-timeout") {

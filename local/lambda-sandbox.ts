@@ -28,6 +28,12 @@ export interface LambdaSandboxOptions {
    * with a node_modules folder, or module lookups could find packages Lambda would not.
    */
   workDir?: string;
+  /**
+   * Lambda's logging_config. JSON: Lambda sets AWS_LAMBDA_LOG_FORMAT=JSON and AWS_LAMBDA_LOG_LEVEL,
+   * the runtime writes console output as JSON and drops levels below it, and Lambda drops JSON lines
+   * whose `level` is below it. Default: Text, unfiltered.
+   */
+  logging?: { format: "JSON"; applicationLogLevel: LogLevelName } | { format: "Text" };
   /** Default 128 (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, context.memoryLimitInMB). */
   memorySizeMb?: number;
   /** Limit for loading the handler module on a cold start. Default 10_000, Lambda's init limit. */
@@ -63,6 +69,16 @@ export interface InvokeResult {
   /** Lines printed during this invocation (including a cold start's init). */
   logs: string[];
 }
+
+export type LogLevelName = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+const LOG_PRIORITY: Record<LogLevelName, number> = {
+  TRACE: 1,
+  DEBUG: 2,
+  INFO: 3,
+  WARN: 4,
+  ERROR: 5,
+  FATAL: 6,
+};
 
 const WORKER_PATH = fileURLToPath(new URL("./lambda-worker.mjs", import.meta.url));
 const END_MARKER = "\u0000LAMBDA_SANDBOX_END ";
@@ -221,6 +237,9 @@ export class LambdaSandbox {
       AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(),
+      ...(this.#options.logging?.format === "JSON"
+        ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: this.#options.logging.applicationLogLevel }
+        : {}),
       ...this.#options.env,
     };
     const child = spawn(process.execPath, [WORKER_PATH], {
@@ -423,12 +442,28 @@ export class LambdaSandbox {
   }
 
   #recordLine(line: string, stream: "stdout" | "stderr"): void {
+    if (this.#belowLogLevel(line)) return;
     this.logs.push(line);
     const limit = this.#options.maxLogLines ?? 50_000;
     // Trim in batches so a long benchmark does not pay for a shift on every line.
     if (this.logs.length > limit * 1.1) this.logs.splice(0, this.logs.length - limit);
     this.#collector?.push(line);
     this.#options.onLog?.(line, stream);
+  }
+
+  /** Lambda's own filter in JSON format: a JSON line whose `level` ranks below the function's level. */
+  #belowLogLevel(line: string): boolean {
+    const logging = this.#options.logging;
+    if (logging?.format !== "JSON" || !line.startsWith("{")) return false;
+    let level: unknown;
+    try {
+      level = (JSON.parse(line) as { level?: unknown }).level;
+    } catch {
+      return false;
+    }
+    const priority =
+      typeof level === "string" ? LOG_PRIORITY[level.toUpperCase() as LogLevelName] : undefined;
+    return priority !== undefined && priority < LOG_PRIORITY[logging.applicationLogLevel];
   }
 
   async #discardWorker(): Promise<void> {

@@ -179,8 +179,15 @@ function send(message) {
   if (process.connected) process.send(message);
 }
 
-/** Lambda's text log format: timestamp, request id, level, message. */
+/**
+ * The Node.js runtime's console: the text format (timestamp, request id, level, message), or with
+ * AWS_LAMBDA_LOG_FORMAT=JSON one JSON object per call, and methods below AWS_LAMBDA_LOG_LEVEL
+ * turned into no-ops, as the runtime interface client's LogPatch does.
+ */
 function patchConsole() {
+  const priority = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
+  const json = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === "JSON";
+  const minimum = json ? (priority[process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ""] ?? 1) : 1;
   const levels = [
     ["log", "INFO", process.stdout],
     ["info", "INFO", process.stdout],
@@ -188,10 +195,26 @@ function patchConsole() {
     ["trace", "TRACE", process.stdout],
     ["warn", "WARN", process.stderr],
     ["error", "ERROR", process.stderr],
+    ["fatal", "FATAL", process.stderr],
   ];
   for (const [method, level, stream] of levels) {
-    console[method] = (...args) => {
-      stream.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`);
-    };
+    if (priority[level] < minimum) {
+      console[method] = () => undefined;
+    } else if (json) {
+      console[method] = (...args) => {
+        const entry = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+        let line;
+        try {
+          line = JSON.stringify({ ...entry, message: args.length === 1 ? args[0] : format(...args) });
+        } catch {
+          line = JSON.stringify({ ...entry, message: format(...args) });
+        }
+        stream.write(`${line.replace(/\n/g, "\r")}\n`);
+      };
+    } else {
+      console[method] = (...args) => {
+        stream.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`);
+      };
+    }
   }
 }

@@ -11,11 +11,15 @@ import { DEV_CLIENT_SECRET, type EntraIssuer, type IssuerApiApp, startEntraIssue
 import { DEV_CLIENT_ID, type TokenKind, type TokenVersion } from "./entra-tokens.js";
 import { type HttpApiOptions, LocalHttpApi } from "./http-api.js";
 import { LambdaSandbox } from "./lambda-sandbox.js";
+import { checkAuthorizerEnvironment } from "./authorizer-config-check.js";
+import { ENTRA_CLOUDS } from "./entra-clouds.js";
 import {
   authorizerEnvironment,
   DEFAULT_SETTINGS,
+  entraRoutes,
   type LocalStackSettings,
   type LocalStackSettingsInput,
+  lambdaLogging,
   validateSettings,
 } from "./stack-settings.js";
 import { createTlsMaterial, type TlsMaterial } from "./tls.js";
@@ -23,8 +27,8 @@ import { createTlsMaterial, type TlsMaterial } from "./tls.js";
 export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 /**
- * Granted to the dev client when no route permission names a role: with no route_permissions the
- * authorizer still wants a role or a scope, so an app token without any would be refused.
+ * Granted to the dev client when no route rule names a role: without route rules the authorizer
+ * still wants a role or a scope, so an app token without any would be refused.
  */
 export const DEFAULT_APP_ROLE = "API.Access";
 
@@ -66,6 +70,8 @@ export interface LocalTokenOptions {
   roles?: string[];
   userName?: string;
   clientId?: string;
+  /** A tenant GUID other than the stack's home tenant: `tid` and `iss` name it. */
+  tenantId?: string;
   /** Default: the audience a real token of this version would carry. */
   audience?: string;
   lifetimeSeconds?: number;
@@ -82,15 +88,18 @@ export interface LocalStack {
   readonly api: LocalHttpApi;
   readonly authorizer: LambdaSandbox;
   readonly backend: LambdaSandbox;
-  /** The client-credentials client registered with the issuer. */
-  readonly client: { clientId: string; clientSecret: string; scope: string };
+  /** The client-credentials client registered with the issuer, and the app roles it is granted. */
+  readonly client: { clientId: string; clientSecret: string; scope: string; roles: string[] };
   /** A signed token for this stack; defaults: a v2 user token with scope `access_as_user`. */
   token(options?: LocalTokenOptions): string;
   close(): Promise<void>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const settings = validateSettings({ ...DEFAULT_SETTINGS, ...options.settings });
+  const settings = validateSettings({
+    ...DEFAULT_SETTINGS,
+    ...options.settings,
+  });
   const distDir = resolve(options.distDir ?? join(REPO_ROOT, "dist"));
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -110,11 +119,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const issuer = await startEntraIssuer({
       tls,
       tenantId: settings.tenantId,
+      v1IssuerHost: ENTRA_CLOUDS[settings.cloud].v1IssuerHost,
       port: options.issuerPort ?? 0,
       api,
       clients: [{ clientId: DEV_CLIENT_ID, clientSecret: DEV_CLIENT_SECRET, roles }],
     });
     cleanups.push(() => issuer.close());
+
+    // What Lambda would give the authorizer; refused here, in-process, as the authorizer would refuse it.
+    const logging = lambdaLogging(settings);
+    const moduleEnv = authorizerEnvironment(settings, issuer.authorityHost);
+    checkAuthorizerEnvironment({ ...moduleEnv, AWS_LAMBDA_LOG_LEVEL: logging.applicationLogLevel });
 
     const layerZipPaths = options.layerZipPaths ?? [join(distDir, "jwt-verify-layer.zip")];
     const authorizerTimeoutMs = options.authorizerTimeoutMs ?? settings.timeoutSeconds * 1000;
@@ -124,8 +139,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       layerZipPaths,
       timeoutMs: authorizerTimeoutMs,
       memorySizeMb: settings.memorySize,
+      logging,
       env: {
-        ...authorizerEnvironment(settings, issuer.authorityHost),
+        ...moduleEnv,
         // The functions trust the local CA the way Node allows: through the environment at start.
         NODE_EXTRA_CA_CERTS: tls.caCertPath,
         ...options.authorizerEnv,
@@ -139,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       name: "entra-authz-response",
       zipPath: options.backendZipPath ?? join(distDir, "response.zip"),
       timeoutMs: options.backendTimeoutMs ?? 3000,
-      env: { LOG_LEVEL: settings.logLevel },
+      logging,
       onLog: (line) => options.onFunctionLog?.("backend", line),
       onWorkerStart: (pid) => options.onWorkerStart?.("backend", pid),
     });
@@ -169,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: DEV_CLIENT_ID,
         clientSecret: DEV_CLIENT_SECRET,
         scope: `${api.identifierUri}/.default`,
+        roles,
       },
       token: (tokenOptions = {}) => {
         const version = tokenOptions.version ?? (settings.tokenVersions.includes("2.0") ? "2.0" : "1.0");
@@ -181,6 +198,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ...(tokenOptions.roles !== undefined ? { roles: tokenOptions.roles } : {}),
           ...(tokenOptions.userName !== undefined ? { userName: tokenOptions.userName } : {}),
           ...(tokenOptions.clientId !== undefined ? { clientId: tokenOptions.clientId } : {}),
+          ...(tokenOptions.tenantId !== undefined ? { tenantId: tokenOptions.tenantId } : {}),
           ...(tokenOptions.lifetimeSeconds !== undefined
             ? { lifetimeSeconds: tokenOptions.lifetimeSeconds }
             : {}),
@@ -216,7 +234,8 @@ export function issuerApiApp(settings: LocalStackSettings): IssuerApiApp {
   };
 }
 
-function rolesNamedIn(settings: LocalStackSettings): string[] {
-  const named = new Set(Object.values(settings.routePermissions).flatMap((permission) => permission.roles));
+/** The app roles the dev client is granted: every role a route names, or one default role. */
+export function rolesNamedIn(settings: LocalStackSettings): string[] {
+  const named = new Set(entraRoutes(settings).flatMap(([, route]) => route.roles));
   return named.size > 0 ? [...named].sort() : [DEFAULT_APP_ROLE];
 }

@@ -1,37 +1,40 @@
 /**
  * `npm run smoke`: checks a deployed (or local) API end to end with a real Entra token.
  *
- *   npm run smoke -- --url URL --tenant ID --client-id ID --client-secret SECRET \
+ *   SMOKE_CLIENT_SECRET=… npm run -s smoke -- --url URL --tenant ID --client-id ID \
  *     --scope api://<app>/.default [--authority-host HOST] [--method GET]
  *
- * The secret may come from SMOKE_CLIENT_SECRET instead, to keep it out of shell history.
- * Exit code: 0 all checks passed, 1 a check failed, 2 bad arguments.
+ * The secret comes from SMOKE_CLIENT_SECRET (or --client-secret, which npm echoes unless -s and the
+ * shell keeps in its history); nothing here prints it. Exit code: 0 all checks passed, 1 a check
+ * failed, 2 bad arguments.
  */
-import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { parseCliArgs, UsageError } from "./cli-args.js";
 import { formatReport, runSmoke } from "./smoke.js";
 
 const USAGE =
-  "Usage: npm run smoke -- --url URL --tenant TENANT_ID --client-id CLIENT_ID --client-secret SECRET " +
+  "Usage: SMOKE_CLIENT_SECRET=… npm run -s smoke -- --url URL --tenant TENANT_ID --client-id CLIENT_ID " +
   "--scope api://<app>/.default [--authority-host HOST] [--method GET]\n" +
-  "       (or set SMOKE_CLIENT_SECRET instead of --client-secret)";
+  "       (--client-secret SECRET also works, but npm without -s prints it, and the shell keeps it in its history)";
+
+const LOCAL_HOSTS = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 
 async function main(): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({
-      options: {
-        url: { type: "string" },
-        tenant: { type: "string" },
-        "client-id": { type: "string" },
-        "client-secret": { type: "string" },
-        scope: { type: "string" },
-        "authority-host": { type: "string" },
-        method: { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
+    values = parseCliArgs(process.argv.slice(2), {
+      url: { type: "string" },
+      tenant: { type: "string" },
+      "client-id": { type: "string" },
+      "client-secret": { type: "string" },
+      scope: { type: "string" },
+      "authority-host": { type: "string" },
+      method: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    });
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
     return 2;
   }
   if (values.help === true) {
@@ -67,6 +70,18 @@ async function main(): Promise<number> {
   }
 
   const authorityHost = text("authority-host");
+  if (text("client-secret") !== undefined && process.env.npm_config_loglevel !== "silent") {
+    // npm echoes a script's arguments unless run with -s: the secret is on the screen above.
+    console.error(
+      "Warning: the client secret was given with --client-secret, so npm printed it and your shell history keeps it. " +
+        "Prefer SMOKE_CLIENT_SECRET=… npm run -s smoke -- …",
+    );
+  }
+  const caProblem = localCaProblem(authorityHost);
+  if (caProblem !== undefined) {
+    console.error(caProblem);
+    return 2;
+  }
   const method = text("method");
   const report = await runSmoke({
     url,
@@ -79,6 +94,28 @@ async function main(): Promise<number> {
   });
   console.log(formatReport(report));
   return report.ok ? 0 : 1;
+}
+
+/**
+ * A local issuer speaks HTTPS with the local stack's throwaway CA, which Node (and so MSAL) trusts
+ * only through NODE_EXTRA_CA_CERTS, read at start-up: say so before MSAL fails with a TLS error.
+ */
+function localCaProblem(authorityHost: string | undefined): string | undefined {
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  if (extraCa !== undefined && extraCa !== "" && !existsSync(extraCa)) {
+    return `NODE_EXTRA_CA_CERTS names ${extraCa}, which does not exist: the local CA is created by \`npm start\` (in .local/ca.pem).`;
+  }
+  if (
+    authorityHost !== undefined &&
+    LOCAL_HOSTS.test(authorityHost) &&
+    (extraCa === undefined || extraCa === "")
+  ) {
+    return (
+      `The local issuer ${authorityHost} uses the local stack's CA, which this process does not trust: ` +
+      "run with NODE_EXTRA_CA_CERTS=.local/ca.pem (created by `npm start`)."
+    );
+  }
+  return undefined;
 }
 
 main().then(

@@ -31,6 +31,8 @@ export interface SmokeReport {
   ok: boolean;
   /** Claims worth seeing when a check fails; never the token itself. */
   tokenSummary?: string;
+  /** What to do about a failure the checks cannot fix themselves. */
+  hint?: string;
 }
 
 const MICROSOFT_HOSTS = new Set([
@@ -47,11 +49,17 @@ const MICROSOFT_HOSTS = new Set([
 export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const rows: SmokeRow[] = [];
   let token: string | undefined;
+  let hint: string | undefined;
   try {
     token = await acquireToken(options);
     rows.push({ check: "get a token (client credentials)", expected: "token", actual: "token", ok: true });
   } catch (error) {
     const message = ((error as Error).message ?? String(error)).split("\n")[0] ?? "";
+    if (/certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(`${message} ${errorDetails(error)}`)) {
+      hint =
+        "The authority's TLS certificate is not trusted. Against the local stack, run with " +
+        "NODE_EXTRA_CA_CERTS=.local/ca.pem (created by `npm start`).";
+    }
     rows.push({
       check: "get a token (client credentials)",
       expected: "token",
@@ -68,8 +76,18 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     );
   }
   const report: SmokeReport = { rows, ok: rows.every((row) => row.ok) };
+  if (hint !== undefined) report.hint = hint;
   if (token !== undefined) report.tokenSummary = summarize(token);
   return report;
+}
+
+/** The error's own fields (MSAL keeps the network cause there), as text; empty when unreadable. */
+function errorDetails(error: unknown): string {
+  try {
+    return JSON.stringify(error) ?? "";
+  } catch {
+    return "";
+  }
 }
 
 async function acquireToken(options: SmokeOptions): Promise<string> {
@@ -159,6 +177,7 @@ export function formatReport(report: SmokeReport): string {
     line([headers.check, headers.expected, headers.actual, headers.result]),
     ...rows.map((row) => line([row.check, row.expected, row.actual, row.result])),
     ...(report.tokenSummary === undefined ? [] : ["", report.tokenSummary]),
+    ...(report.hint === undefined ? [] : ["", report.hint]),
     "",
     report.ok ? "All checks passed." : "Some checks failed.",
   ].join("\n");

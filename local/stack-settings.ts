@@ -1,15 +1,34 @@
 /**
- * Settings of the local stack: the Terraform module's inputs that shape the API and the
- * authorizer, with the same names in a `--config` file (plain JSON or `.tfvars.json`), and the
- * environment the module derives from them for the authorizer function.
+ * Settings of the local stack: the root module's inputs that shape the API and the authorizer,
+ * read from a `--config` file under their Terraform names (plain JSON or `.tfvars.json`), checked
+ * by Terraform's rules, and the environment and identity sources the module derives from them.
+ *
+ * `authorizerEnvironment` and `identitySources` are pure: a test compares them with the module's
+ * outputs for the same inputs.
  */
 import { readFile } from "node:fs/promises";
+import { CLOUD_NAMES, ENTRA_CLOUDS, type EntraCloud } from "./entra-clouds.js";
 import { DEV_API_APP_ID } from "./entra-issuer.js";
 import type { TokenVersion } from "./entra-tokens.js";
 
-export interface RoutePermission {
+export type RouteAuthorization = "entra" | "none";
+export type ApplicationLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+
+/** One entry of the `routes` map; `function_arn` has no local meaning and is dropped with a warning. */
+export interface RouteSettings {
+  authorization: RouteAuthorization;
   scopes: string[];
   roles: string[];
+  clients: string[];
+  condition?: string;
+}
+
+/** A route rule as the authorizer reads it from AUTHZ_ROUTE_PERMISSIONS: only the parts that are set. */
+export interface RouteRule {
+  clients?: string[];
+  condition?: string;
+  roles?: string[];
+  scopes?: string[];
 }
 
 export interface LocalStackSettings {
@@ -17,20 +36,25 @@ export interface LocalStackSettings {
   audience: string;
   additionalAudiences: string[];
   tokenVersions: TokenVersion[];
-  routes: string[];
-  routePermissions: Record<string, RoutePermission>;
+  cloud: EntraCloud;
+  allowedTenantIds: string[];
+  allowedClientIds: string[];
+  /** Route key → its authorization and rule. */
+  routes: Record<string, RouteSettings>;
   authorizerResponseMode: "iam" | "simple";
   authorizerCacheTtlSeconds: number;
+  verifiedTokenCacheSeconds: number;
   /** The authorizer function's timeout (Terraform `timeout`), seconds. */
   timeoutSeconds: number;
   /** The authorizer function's memory (Terraform `memory_size`), MB. */
   memorySize: number;
-  logLevel: "debug" | "info" | "warn" | "error";
+  /** Lambda's `logging_config.application_log_level`, JSON log format. */
+  applicationLogLevel: ApplicationLogLevel;
 }
 
-/** Overrides as callers write them: a permission may leave out scopes or roles. */
-export type LocalStackSettingsInput = Partial<Omit<LocalStackSettings, "routePermissions">> & {
-  routePermissions?: Record<string, Partial<RoutePermission>>;
+/** Overrides as callers write them: a route may leave out any part. */
+export type LocalStackSettingsInput = Partial<Omit<LocalStackSettings, "routes">> & {
+  routes?: Record<string, Partial<RouteSettings>>;
 };
 
 /** A fixed, obviously fake tenant, so tokens and the state file stay valid across restarts. */
@@ -38,39 +62,57 @@ export const DEV_TENANT_ID = "00000000-0000-4000-8000-00000000de70";
 /** The local API's client ID; v2 tokens carry it as `aud`. */
 export const DEV_API_CLIENT_ID = DEV_API_APP_ID;
 
+export const ENTRA_ROUTE: Readonly<RouteSettings> = Object.freeze({
+  authorization: "entra",
+  scopes: [],
+  roles: [],
+  clients: [],
+});
+
 const defaults: LocalStackSettings = {
   tenantId: DEV_TENANT_ID,
-  // v1 tokens carry the Application ID URI, v2 tokens the client ID: accept both, as the README advises.
+  // v1 tokens carry the Application ID URI, v2 tokens the client ID: accept both, as the quick start
+  // configures them. A config that sets `audience` gets exactly what it says (see settingsFromVariables).
   audience: `api://${DEV_API_CLIENT_ID}`,
   additionalAudiences: [DEV_API_CLIENT_ID],
   tokenVersions: ["1.0", "2.0"],
-  routes: ["GET /auth"],
-  routePermissions: {},
+  cloud: "public",
+  allowedTenantIds: [],
+  allowedClientIds: [],
+  routes: { "GET /auth": { ...ENTRA_ROUTE } },
   authorizerResponseMode: "iam",
   authorizerCacheTtlSeconds: 300,
+  verifiedTokenCacheSeconds: 300,
   timeoutSeconds: 6,
   memorySize: 256,
-  logLevel: "info",
+  applicationLogLevel: "WARN",
 };
 export const DEFAULT_SETTINGS: Readonly<LocalStackSettings> = Object.freeze(defaults);
 
-/** Terraform variable name → settings field. Other module variables are accepted and ignored. */
+/** Terraform variable name → settings field. */
 const VARIABLES = {
   tenant_id: "tenantId",
   audience: "audience",
   additional_audiences: "additionalAudiences",
   token_versions: "tokenVersions",
+  cloud: "cloud",
+  allowed_tenant_ids: "allowedTenantIds",
+  allowed_client_ids: "allowedClientIds",
   routes: "routes",
-  route_permissions: "routePermissions",
   authorizer_response_mode: "authorizerResponseMode",
   authorizer_cache_ttl_seconds: "authorizerCacheTtlSeconds",
+  verified_token_cache_seconds: "verifiedTokenCacheSeconds",
   timeout: "timeoutSeconds",
   memory_size: "memorySize",
-  log_level: "logLevel",
+  application_log_level: "applicationLogLevel",
 } as const satisfies Record<string, keyof LocalStackSettings>;
 
-/** Variables the module takes that have no meaning locally; named in a warning when present. */
-const IGNORED_LOCALLY = new Set(["authority_host", "jwks_uri"]);
+/** Variables of the old interface: refused with the way to the new one. */
+const RETIRED: Record<string, string> = {
+  route_permissions:
+    'was removed: put each rule on its route in the routes map, e.g. "routes": { "POST /orders": { "scopes": ["Orders.Write"] } }. The "*" entry has no equivalent: list every route',
+  log_level: "was replaced by application_log_level: TRACE, DEBUG, INFO, WARN, ERROR or FATAL",
+};
 
 export class SettingsError extends Error {
   constructor(
@@ -83,8 +125,21 @@ export class SettingsError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROUTE_KEY = /^(\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^ ]*)$/;
-const CLAIM_NAME = /^[^\s,]+$/;
+const ROUTE_KEY = /^(\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*)$/;
+const AUDIENCE = /^[^\s,]+$/;
+const CLAIM_VALUE = /^\S{1,256}$/;
+const HOST = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:[0-9]{1,5})?$/i;
+const LOG_LEVELS: readonly ApplicationLogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+const ROUTE_ATTRIBUTES = new Set([
+  "function_arn",
+  "authorization",
+  "scopes",
+  "roles",
+  "clients",
+  "condition",
+]);
+/** Lambda's limit on a function's environment, keys and values together. */
+export const ENVIRONMENT_LIMIT_BYTES = 4096;
 
 export interface LoadedSettings {
   settings: LocalStackSettings;
@@ -103,26 +158,59 @@ export async function loadSettingsFile(path: string): Promise<LoadedSettings> {
   return settingsFromVariables(parsed);
 }
 
-/** Merges Terraform-named variables over the defaults and validates the result. */
+/**
+ * Merges Terraform-named variables over the defaults and validates the result: what `terraform plan`
+ * refuses is refused here, with the variable's name first in the message. `null` means the default.
+ */
 export function settingsFromVariables(variables: unknown): LoadedSettings {
-  if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {
+  if (!isObject(variables)) {
     throw new SettingsError(
       "config",
       'must be a JSON object of Terraform variable names, e.g. { "tenant_id": "…" }',
     );
   }
   const warnings: string[] = [];
-  const overrides: Partial<Record<keyof LocalStackSettings, unknown>> = {};
+  const overrides: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(variables)) {
+    if (name in RETIRED) throw new SettingsError(name, RETIRED[name] as string);
+    if (value === null) continue;
     if (name in VARIABLES) {
       overrides[VARIABLES[name as keyof typeof VARIABLES]] = value;
-    } else if (IGNORED_LOCALLY.has(name)) {
-      warnings.push(`${name} is ignored locally: tokens come from the local issuer`);
+    } else if (name === "use_native_jwt_authorizer") {
+      if (typeof value !== "boolean") throw new SettingsError(name, "must be true or false");
+      if (value) {
+        throw new SettingsError(
+          name,
+          "= true is not emulated locally: the local stack runs the Lambda authorizer. Leave it false in the --config file",
+        );
+      }
+    } else if (name === "authority_host") {
+      if (typeof value !== "string" || !HOST.test(value)) {
+        throw new SettingsError(
+          name,
+          "must be a host name without scheme or path, such as login.microsoftonline.com",
+        );
+      }
+      warnings.push(`${name} is ignored locally: the local issuer is the authority`);
+    } else if (name === "jwks_uri") {
+      if (typeof value !== "string" || !/^https:\/\/\S+$/.test(value)) {
+        throw new SettingsError(name, "must be null or an https:// URL");
+      }
+      warnings.push(`${name} is ignored locally: the local issuer serves the keys`);
     } else {
       warnings.push(`${name} has no effect on the local stack`);
     }
   }
-  // A different tenant without its own audience would keep the dev audience: fine, it is local.
+  if (overrides.routes !== undefined) {
+    const { routes, warnings: routeWarnings } = readRoutes(overrides.routes);
+    overrides.routes = routes;
+    warnings.push(...routeWarnings);
+  }
+  // The development audience pair is the default only as a whole: a config that names its audience
+  // gets exactly its audiences, as in AWS, where additional_audiences defaults to none.
+  if (overrides.audience !== undefined && overrides.additionalAudiences === undefined) {
+    overrides.additionalAudiences = [];
+  }
   return { settings: validateSettings({ ...DEFAULT_SETTINGS, ...overrides }), warnings };
 }
 
@@ -136,87 +224,179 @@ export function validateSettings(input: Record<keyof LocalStackSettings, unknown
     );
   }
   const audience = input.audience;
-  if (typeof audience !== "string" || !CLAIM_NAME.test(audience)) {
+  if (typeof audience !== "string" || !AUDIENCE.test(audience)) {
     throw new SettingsError("audience", "must be a non-empty value without spaces or commas");
   }
   const additionalAudiences = stringList(input.additionalAudiences, "additional_audiences");
-  if (!additionalAudiences.every((value) => CLAIM_NAME.test(value))) {
+  if (!additionalAudiences.every((value) => AUDIENCE.test(value))) {
     throw new SettingsError("additional_audiences", "must contain non-empty values without spaces or commas");
   }
   const tokenVersions = stringList(input.tokenVersions, "token_versions");
   if (tokenVersions.length === 0 || !tokenVersions.every((value) => value === "1.0" || value === "2.0")) {
     throw new SettingsError("token_versions", "must contain 1.0, 2.0 or both");
   }
-  const routes = stringList(input.routes, "routes");
-  if (
-    routes.length === 0 ||
-    new Set(routes).size !== routes.length ||
-    !routes.every((route) => ROUTE_KEY.test(route))
-  ) {
-    throw new SettingsError(
-      "routes",
-      'must list route keys, each once: a method, a space and a path, such as "GET /auth" or "ANY /items/{id}"; or "$default"',
-    );
+  const cloud = input.cloud;
+  if (typeof cloud !== "string" || !(CLOUD_NAMES as string[]).includes(cloud)) {
+    throw new SettingsError("cloud", `must be one of ${CLOUD_NAMES.join(", ")}`);
   }
-  const routePermissions = readRoutePermissions(input.routePermissions);
+  const allowedTenantIds = guidList(input.allowedTenantIds, "allowed_tenant_ids", "tenant IDs");
+  const allowedClientIds = guidList(input.allowedClientIds, "allowed_client_ids", "application (client) IDs");
+  const routes = validateRoutes(input.routes);
   const mode = input.authorizerResponseMode;
   if (mode !== "iam" && mode !== "simple") {
     throw new SettingsError("authorizer_response_mode", "must be iam or simple");
   }
   const ttl = wholeNumber(input.authorizerCacheTtlSeconds, "authorizer_cache_ttl_seconds", 0, 3600);
-  const timeoutSeconds = wholeNumber(input.timeoutSeconds, "timeout", 1, 10);
+  const verifiedTtl = wholeNumber(input.verifiedTokenCacheSeconds, "verified_token_cache_seconds", 0, 3600);
+  const timeoutSeconds = wholeNumber(input.timeoutSeconds, "timeout", 5, 10);
   const memorySize = wholeNumber(input.memorySize, "memory_size", 128, 10240);
-  const logLevel = input.logLevel;
-  if (logLevel !== "debug" && logLevel !== "info" && logLevel !== "warn" && logLevel !== "error") {
-    throw new SettingsError("log_level", "must be debug, info, warn or error");
+  const logLevel = input.applicationLogLevel;
+  if (typeof logLevel !== "string" || !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new SettingsError("application_log_level", `must be one of ${LOG_LEVELS.join(", ")}`);
   }
-  return {
-    tenantId: tenantId.toLowerCase(),
+  const settings: LocalStackSettings = {
+    tenantId,
     audience,
     additionalAudiences,
-    tokenVersions,
+    tokenVersions: tokenVersions,
+    cloud: cloud as EntraCloud,
+    allowedTenantIds,
+    allowedClientIds,
     routes,
-    routePermissions,
     authorizerResponseMode: mode,
     authorizerCacheTtlSeconds: ttl,
+    verifiedTokenCacheSeconds: verifiedTtl,
     timeoutSeconds,
     memorySize,
-    logLevel,
+    applicationLogLevel: logLevel as ApplicationLogLevel,
   };
+  // Terraform checks the size at plan with the cloud's authority host; so does this.
+  const size = environmentBytes(authorizerEnvironment(settings, ENTRA_CLOUDS[settings.cloud].authorityHost));
+  if (size > ENVIRONMENT_LIMIT_BYTES) {
+    throw new SettingsError(
+      "routes",
+      `make the authorizer's environment ${size} bytes, over Lambda's ${ENVIRONMENT_LIMIT_BYTES}-byte limit: shorten or share route rules`,
+    );
+  }
+  return settings;
 }
 
-function readRoutePermissions(value: unknown): Record<string, RoutePermission> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new SettingsError("route_permissions", "must be an object of route key → { scopes, roles }");
+/** The `routes` map as a config file writes it (Terraform names), before validation. */
+function readRoutes(value: unknown): { routes: Record<string, Partial<RouteSettings>>; warnings: string[] } {
+  if (Array.isArray(value)) {
+    throw new SettingsError(
+      "routes",
+      'is a map keyed by route key now, not a list: e.g. { "GET /auth": {}, "POST /orders": { "scopes": ["Orders.Write"] } }',
+    );
   }
-  const permissions: Record<string, RoutePermission> = {};
+  if (!isObject(value)) {
+    throw new SettingsError("routes", 'must be a map of route key → route, e.g. { "GET /auth": {} }');
+  }
+  const routes: Record<string, Partial<RouteSettings>> = {};
+  const warnings: string[] = [];
+  let functionArnSeen = false;
   for (const [routeKey, entry] of Object.entries(value)) {
-    if (routeKey !== "*" && !ROUTE_KEY.test(routeKey)) {
-      throw new SettingsError(
-        "route_permissions",
-        `key "${routeKey}" must be a route key such as "GET /auth", or "*"`,
-      );
+    const name = `routes["${routeKey}"]`;
+    if (!isObject(entry)) {
+      throw new SettingsError(name, 'must be an object such as {} or { "scopes": ["Orders.Read"] }');
     }
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      throw new SettingsError(
-        "route_permissions",
-        `entry "${routeKey}" must be an object with scopes and roles`,
-      );
+    const route: Partial<RouteSettings> = {};
+    for (const [attribute, raw] of Object.entries(entry)) {
+      if (!ROUTE_ATTRIBUTES.has(attribute)) {
+        // Terraform drops attributes its object type does not declare; say so instead of silently.
+        warnings.push(
+          `${name}.${attribute} is not a route attribute: Terraform ignores it, and so does the local stack`,
+        );
+        continue;
+      }
+      if (raw === null) continue;
+      if (attribute === "function_arn") {
+        if (typeof raw !== "string" || raw === "")
+          throw new SettingsError(`${name}.function_arn`, "must be a Lambda function ARN");
+        functionArnSeen = true;
+      } else if (attribute === "authorization" || attribute === "condition") {
+        route[attribute] = raw as never;
+      } else {
+        route[attribute as "scopes" | "roles" | "clients"] = raw as never;
+      }
     }
-    const { scopes, roles, ...rest } = entry as Record<string, unknown>;
-    if (Object.keys(rest).length > 0) {
-      throw new SettingsError("route_permissions", `entry "${routeKey}" may only have scopes and roles`);
-    }
-    const permission = {
-      scopes: scopes === undefined ? [] : stringList(scopes, "route_permissions"),
-      roles: roles === undefined ? [] : stringList(roles, "route_permissions"),
-    };
-    if (![...permission.scopes, ...permission.roles].every((name) => CLAIM_NAME.test(name))) {
-      throw new SettingsError("route_permissions", "scopes and roles must be names without spaces or commas");
-    }
-    permissions[routeKey] = permission;
+    routes[routeKey] = route;
   }
-  return permissions;
+  if (functionArnSeen) {
+    warnings.push("routes: function_arn is ignored locally: the sample backend answers every route");
+  }
+  return { routes, warnings };
+}
+
+function validateRoutes(value: unknown): Record<string, RouteSettings> {
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    throw new SettingsError("routes", 'must have at least one route, e.g. { "GET /auth": {} }');
+  }
+  const routes: Record<string, RouteSettings> = {};
+  for (const [routeKey, entry] of Object.entries(value)) {
+    const name = `routes["${routeKey}"]`;
+    if (!ROUTE_KEY.test(routeKey)) {
+      throw new SettingsError(
+        "routes",
+        `key "${routeKey}" must be a route key: a method (ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS), a space and a path starting with /, such as "GET /auth" or "ANY /items/{id}"; or "$default"`,
+      );
+    }
+    if (!isObject(entry)) throw new SettingsError(name, "must be an object");
+    const authorization = entry.authorization ?? "entra";
+    if (authorization !== "entra" && authorization !== "none") {
+      throw new SettingsError(`${name}.authorization`, 'must be "entra" or "none"');
+    }
+    const scopes = claimList(entry.scopes, `${name}.scopes`);
+    const roles = claimList(entry.roles, `${name}.roles`);
+    const clients =
+      entry.clients === undefined
+        ? []
+        : guidList(entry.clients, `${name}.clients`, "application (client) IDs");
+    const condition = entry.condition;
+    if (condition !== undefined && (typeof condition !== "string" || condition.trim() === "")) {
+      throw new SettingsError(
+        `${name}.condition`,
+        'must be null or a CEL expression over claims, such as claims.tid == "…"',
+      );
+    }
+    if (
+      authorization === "none" &&
+      (scopes.length > 0 || roles.length > 0 || clients.length > 0 || condition !== undefined)
+    ) {
+      throw new SettingsError(
+        name,
+        'is public (authorization = "none") and cannot carry scopes, roles, clients or a condition',
+      );
+    }
+    routes[routeKey] = {
+      authorization,
+      scopes,
+      roles,
+      clients,
+      ...(condition !== undefined ? { condition } : {}),
+    };
+  }
+  return routes;
+}
+
+function claimList(value: unknown, variable: string): string[] {
+  if (value === undefined) return [];
+  const list = stringList(value, variable);
+  if (!list.every((item) => CLAIM_VALUE.test(item))) {
+    throw new SettingsError(
+      variable,
+      "must be names of 1 to 256 characters without spaces, such as Orders.Read",
+    );
+  }
+  return list;
+}
+
+function guidList(value: unknown, variable: string, what: string): string[] {
+  const list = stringList(value, variable);
+  if (!list.every((item) => GUID.test(item))) {
+    throw new SettingsError(variable, `must be ${what}: GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47`);
+  }
+  return list;
 }
 
 function stringList(value: unknown, variable: string): string[] {
@@ -233,9 +413,39 @@ function wholeNumber(value: unknown, variable: string, min: number, max: number)
   return value;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Routes the authorizer protects, in key order. */
+export function entraRoutes(settings: Pick<LocalStackSettings, "routes">): Array<[string, RouteSettings]> {
+  return Object.entries(settings.routes).filter(([, route]) => route.authorization === "entra");
+}
+
 /**
- * The authorizer's environment exactly as modules/entra-authorizer builds it, with the authority
- * host pointed at the local issuer.
+ * AUTHZ_ROUTE_PERMISSIONS as the module builds it: when any `entra` route has a rule part, one entry
+ * per `entra` route with only the parts that are set (`{}` means the baseline); otherwise undefined.
+ */
+export function routeRules(
+  settings: Pick<LocalStackSettings, "routes">,
+): Record<string, RouteRule> | undefined {
+  const protectedRoutes = entraRoutes(settings);
+  const rules = protectedRoutes.map(([routeKey, route]): [string, RouteRule] => {
+    const rule: RouteRule = {};
+    if (route.clients.length > 0) rule.clients = [...route.clients];
+    if (route.condition !== undefined) rule.condition = route.condition;
+    if (route.roles.length > 0) rule.roles = [...route.roles];
+    if (route.scopes.length > 0) rule.scopes = [...route.scopes];
+    return [routeKey, rule];
+  });
+  if (!rules.some(([, rule]) => Object.keys(rule).length > 0)) return undefined;
+  return Object.fromEntries(rules);
+}
+
+/**
+ * The authorizer's environment exactly as the root module builds it (contract sections 1, 2 and
+ * 5), with the authority host pointed at the local issuer. AWS_LAMBDA_LOG_LEVEL is not here: Lambda
+ * sets it from logging_config (see lambdaLogging).
  */
 export function authorizerEnvironment(
   settings: LocalStackSettings,
@@ -243,35 +453,75 @@ export function authorizerEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = {
     ENTRA_TENANT_ID: settings.tenantId,
-    ENTRA_AUDIENCE: [...new Set([settings.audience, ...settings.additionalAudiences])].join(","),
-    ENTRA_TOKEN_VERSIONS: [...new Set(settings.tokenVersions)].sort().join(","),
+    ENTRA_AUDIENCE: distinct([settings.audience, ...settings.additionalAudiences]).join(","),
+    ENTRA_TOKEN_VERSIONS: distinct(settings.tokenVersions).sort().join(","),
+    // Terraform sets the cloud always, `public` included.
+    ENTRA_CLOUD: settings.cloud,
     ENTRA_AUTHORITY_HOST: authorityHost,
     AUTHZ_RESPONSE_MODE: settings.authorizerResponseMode,
-    LOG_LEVEL: settings.logLevel,
+    AUTHZ_TOKEN_CACHE_SECONDS: String(settings.verifiedTokenCacheSeconds),
   };
-  if (Object.keys(settings.routePermissions).length > 0) {
-    // Terraform's jsonencode sorts object keys; match it so the variable reads the same.
-    const sorted = Object.fromEntries(
-      Object.keys(settings.routePermissions)
-        .sort()
-        .map((key) => {
-          const permission = settings.routePermissions[key] as RoutePermission;
-          return [key, { roles: permission.roles, scopes: permission.scopes }];
-        }),
-    );
-    env.AUTHZ_ROUTE_PERMISSIONS = JSON.stringify(sorted);
+  if (settings.allowedTenantIds.length > 0) {
+    env.ENTRA_ALLOWED_TENANT_IDS = distinct(settings.allowedTenantIds).join(",");
   }
+  if (settings.allowedClientIds.length > 0) {
+    env.ENTRA_ALLOWED_CLIENT_IDS = distinct(settings.allowedClientIds).join(",");
+  }
+  const rules = routeRules(settings);
+  if (rules !== undefined) env.AUTHZ_ROUTE_PERMISSIONS = terraformJsonEncode(rules);
   return env;
 }
 
 /**
- * The authorizer's identity sources as the module sets them: the Authorization header, plus the
- * route key when simple answers must be cached per route.
+ * The authorizer's identity sources (contract section 3): the route key joins the Authorization
+ * header whenever route rules exist, in both response modes, whatever the cache TTL.
  */
 export function identitySources(settings: LocalStackSettings): string[] {
-  const perRoute =
-    settings.authorizerResponseMode === "simple" &&
-    Object.keys(settings.routePermissions).length > 0 &&
-    settings.authorizerCacheTtlSeconds > 0;
-  return ["$request.header.Authorization", ...(perRoute ? ["$context.routeKey"] : [])];
+  return [
+    "$request.header.Authorization",
+    ...(routeRules(settings) !== undefined ? ["$context.routeKey"] : []),
+  ];
+}
+
+/** What Lambda sets in each function's environment from logging_config (JSON format). */
+export function lambdaLogging(settings: Pick<LocalStackSettings, "applicationLogLevel">): {
+  format: "JSON";
+  applicationLogLevel: ApplicationLogLevel;
+} {
+  return { format: "JSON", applicationLogLevel: settings.applicationLogLevel };
+}
+
+/** Keys and values, as Lambda counts them against its 4 KB limit. */
+export function environmentBytes(env: Record<string, string>): number {
+  return Object.entries(env).reduce(
+    (total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(value),
+    0,
+  );
+}
+
+/**
+ * Terraform's jsonencode: object keys sorted, and <, >, &, U+2028 and U+2029 written as \u escapes
+ * (so a CEL condition such as `claims.a > 1 && …` reads byte for byte as the module writes it).
+ */
+export function terraformJsonEncode(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isObject(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys(value[key])]),
+    );
+  }
+  return value;
+}
+
+function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }

@@ -4,8 +4,8 @@
  *   tsx local/start.ts [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]
  */
 import { mkdir } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { banner } from "./banner.js";
+import { banner, DEFAULT_PORT } from "./banner.js";
+import { parseCliArgs, UsageError } from "./cli-args.js";
 import { ensureDist } from "./dist-build.js";
 import { issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "./local-stack.js";
 import {
@@ -17,23 +17,22 @@ import {
 import { localStackDir, removeStackState, writeStackState } from "./state-file.js";
 
 const LOCAL_DIR = localStackDir(REPO_ROOT);
+const USAGE = "Usage: npm start -- [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string" },
-      "issuer-port": { type: "string" },
-      config: { type: "string" },
-      "no-build": { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+  const values = parseCliArgs(process.argv.slice(2), {
+    port: { type: "string" },
+    "issuer-port": { type: "string" },
+    config: { type: "string" },
+    "no-build": { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
-    console.log("Usage: npm start -- [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]");
+    console.log(USAGE);
     return 0;
   }
-  const port = portNumber(values.port ?? process.env.PORT ?? "3000", "--port");
+  const port = portNumber(values.port ?? process.env.PORT ?? String(DEFAULT_PORT), "--port");
   const issuerPort = portNumber(values["issuer-port"] ?? "0", "--issuer-port");
 
   let settings: LocalStackSettings = { ...DEFAULT_SETTINGS };
@@ -59,18 +58,19 @@ async function main(): Promise<number> {
   await writeStackState(LOCAL_DIR, {
     pid: process.pid,
     startedAt: new Date().toISOString(),
+    port: stack.port,
     url: stack.url,
-    routes: stack.settings.routes,
-    tenantId: stack.settings.tenantId,
+    routes: Object.keys(stack.settings.routes),
+    tenantId: stack.settings.tenantId.toLowerCase(),
     issuerBaseUrl: stack.issuer.baseUrl,
     authorityHost: stack.issuer.authorityHost,
-    devTokenUrl: `${stack.issuer.baseUrl}/${stack.settings.tenantId}/local-dev-only/token`,
+    devTokenUrl: `${stack.issuer.baseUrl}/${stack.settings.tenantId.toLowerCase()}/local-dev-only/token`,
     caCertPath: stack.tls.caCertPath,
     tokenVersions: stack.settings.tokenVersions,
     api: { appId: api.appId, identifierUri: api.identifierUri },
     client: stack.client,
   });
-  console.log(banner(stack, REPO_ROOT));
+  console.log(banner(stack, REPO_ROOT, api));
   return waitForSignal(stack);
 }
 
@@ -85,7 +85,7 @@ function waitForSignal(stack: LocalStack): Promise<number> {
       }
       stopping = true;
       console.log(`\n${signal}: stopping the local stack…`);
-      Promise.all([stack.close(), removeStackState(LOCAL_DIR)])
+      Promise.all([stack.close(), removeStackState(LOCAL_DIR, stack.port)])
         .then(() => {
           console.log("Stopped.");
           resolve(0);
@@ -120,6 +120,10 @@ main().then(
       );
     } else if (error instanceof SettingsError) {
       console.error(`Configuration error: ${error.message}`);
+    } else if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+      process.exitCode = 2;
+      return;
     } else {
       console.error(error);
     }

@@ -1,5 +1,6 @@
 // CDK for Terraform consumer of the root module: synthesizes a stack that deploys the protected
-// HTTP API. Run `npx cdktf synth` (or `npx tsx main.ts`), then terraform in cdktf.out/stacks/entra-api.
+// HTTP API. CDKTF is deprecated (see README.md); this folder installs it on its own (`npm ci` here).
+// Run `npm run synth` (or `npx cdktf synth`), then terraform in cdktf.out/stacks/entra-api.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -65,7 +66,8 @@ class EntraApiStack extends TerraformStack {
         name: "entra-authz-cdktf",
         tenant_id: tenantId.stringValue,
         audience: audience.stringValue,
-        routes: ["GET /auth"],
+        // routes defaults to { "GET /auth" = {} }. Route keys map to their rules, for example:
+        // routes: { "GET /orders": { scopes: ["Orders.Read"] }, "GET /health": { authorization: "none" } },
         tags: { Example: "cdktf" },
       },
     });

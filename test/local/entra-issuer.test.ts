@@ -214,6 +214,75 @@ describe("startEntraIssuer", () => {
     });
   });
 
+  it("answers for any tenant GUID with that tenant's issuer, and refuses what is not a tenant", async () => {
+    const other = "11111111-1111-4111-8111-111111111111";
+
+    const discovery = await get(`/${other}/v2.0/.well-known/openid-configuration`);
+    const jwks = await get(`/${other}/discovery/v2.0/keys`);
+    const notATenant = await get(`/contoso/discovery/v2.0/keys`);
+
+    expect(discovery.json).toMatchObject({
+      issuer: `${issuer.baseUrl}/${other}/v2.0`,
+      jwks_uri: `${issuer.baseUrl}/${other}/discovery/v2.0/keys`,
+    });
+    expect((jwks.json as { keys: Record<string, unknown>[] }).keys[0]).toMatchObject({
+      kid: issuer.keys[0]?.kid,
+      issuer: `${issuer.baseUrl}/${other}/v2.0`,
+    });
+    expect(notATenant).toMatchObject({
+      status: 400,
+      json: { error: "invalid_tenant", error_codes: [90002] },
+    });
+  });
+
+  it("serves the common JWKS with Entra's {tenantid} issuer template on each key", async () => {
+    const common = await get("/common/discovery/v2.0/keys");
+    const discovery = await get("/common/v2.0/.well-known/openid-configuration");
+    const tokenOnCommon = await postForm("/common/oauth2/v2.0/token", { grant_type: "client_credentials" });
+
+    const keys = (common.json as { keys: Record<string, unknown>[] }).keys;
+    expect(issuer.commonJwksUri).toBe(`${issuer.baseUrl}/common/discovery/v2.0/keys`);
+    expect(keys.map((key) => key.kid)).toEqual(issuer.keys.map((key) => key.kid));
+    expect(keys.every((key) => key.issuer === `${issuer.baseUrl}/{tenantid}/v2.0`)).toBe(true);
+    expect(discovery.json).toMatchObject({
+      issuer: `${issuer.baseUrl}/{tenantid}/v2.0`,
+      jwks_uri: `${issuer.baseUrl}/common/discovery/v2.0/keys`,
+    });
+    expect(tokenOnCommon.status).toBe(400);
+  });
+
+  it("mints dev tokens for another tenant, with the claims asked for", async () => {
+    const other = "11111111-1111-4111-8111-111111111111";
+    const response = await requestJson(`${issuer.baseUrl}/${other}/local-dev-only/token`, {
+      method: "POST",
+      ca: tls.caCertPem,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        kind: "app",
+        version: "2.0",
+        roles: ["Reports.Read.All"],
+        clientId: "22222222-2222-4222-8222-222222222222",
+        claims: { groups: ["g1"], xms_cc: ["cp1"] },
+        lifetimeSeconds: -60,
+      }),
+    });
+
+    const { payload } = decode(String((response.json as Record<string, unknown>).access_token));
+    expect(payload).toMatchObject({
+      iss: `${issuer.baseUrl}/${other}/v2.0`,
+      tid: other,
+      azp: "22222222-2222-4222-8222-222222222222",
+      idtyp: "app",
+      roles: ["Reports.Read.All"],
+      groups: ["g1"],
+      xms_cc: ["cp1"],
+      ver: "2.0",
+    });
+    expect(payload).not.toHaveProperty("scp");
+    expect(Number(payload.exp)).toBeLessThan(Date.now() / 1000);
+    for (const name of ["iat", "nbf", "exp", "oid", "sub"]) expect(payload).toHaveProperty(name);
+  });
+
   it("signs with the key chosen by setSigningKey and stops publishing unpublished keys", async () => {
     const next = createSigningKey("rotated-key");
     issuer.publishKey(next);

@@ -13,6 +13,10 @@ describe("issuerFor", () => {
       `https://sts.chinacloudapi.cn/${TENANT}/`,
     );
     expect(issuerFor("2.0", TENANT, "127.0.0.1:8443")).toBe(`https://127.0.0.1:8443/${TENANT}/v2.0`);
+    // A local authority host stands in for a cloud whose v1 issuer host is given explicitly.
+    expect(issuerFor("1.0", TENANT, "127.0.0.1:8443", "sts.chinacloudapi.cn")).toBe(
+      `https://sts.chinacloudapi.cn/${TENANT}/`,
+    );
   });
 });
 

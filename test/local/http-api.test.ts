@@ -1,9 +1,23 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type FunctionInvoker, LocalHttpApi } from "../../local/http-api.js";
 import type { InvokeResult } from "../../local/lambda-sandbox.js";
-import { DEFAULT_SETTINGS, type LocalStackSettings } from "../../local/stack-settings.js";
+import {
+  DEFAULT_SETTINGS,
+  ENTRA_ROUTE,
+  type LocalStackSettings,
+  type RouteSettings,
+} from "../../local/stack-settings.js";
 
 const STAGE = "arn:aws:execute-api:us-east-1:123456789012:l0ca1api00/$default";
+
+/** A routes map: each key protected by the authorizer, with the given rule parts. */
+function routes(...keys: Array<string | [string, Partial<RouteSettings>]>): Record<string, RouteSettings> {
+  return Object.fromEntries(
+    keys.map((key) =>
+      typeof key === "string" ? [key, { ...ENTRA_ROUTE }] : [key[0], { ...ENTRA_ROUTE, ...key[1] }],
+    ),
+  );
+}
 
 /** A function double that records its events and answers with `answer(event)`. */
 function fakeFunction(
@@ -100,7 +114,7 @@ describe("LocalHttpApi", () => {
   it("sends a payload 2.0 REQUEST event and passes the authorizer context to the backend", async () => {
     const authorizer = policyAuthorizer();
     const backend = echoBackend();
-    await start({ routes: ["GET /items/{id}"] }, authorizer, backend);
+    await start({ routes: routes("GET /items/{id}") }, authorizer, backend);
 
     const response = await call("/items/42?x=1&x=2", "Bearer good");
 
@@ -135,7 +149,7 @@ describe("LocalHttpApi", () => {
 
   it("evaluates the cached IAM policy against each request's route, calling the authorizer once per token", async () => {
     const authorizer = policyAuthorizer();
-    await start({ routes: ["GET /items", "POST /items"] }, authorizer);
+    await start({ routes: routes("GET /items", "POST /items") }, authorizer);
 
     const get = await call("/items", "Bearer reader");
     const post = await call("/items", "Bearer reader", "POST");
@@ -156,13 +170,12 @@ describe("LocalHttpApi", () => {
     expect(authorizer.events).toHaveLength(2);
   });
 
-  it("caches simple answers per route when per-route permissions are set", async () => {
+  it("caches simple answers per route when route rules are set", async () => {
     const authorizer = fakeFunction((event) => ({ result: { isAuthorized: event.routeKey === "GET /a" } }));
     await start(
       {
-        routes: ["GET /a", "GET /b"],
+        routes: routes(["GET /a", { scopes: ["a"] }], ["GET /b", { scopes: ["b"] }]),
         authorizerResponseMode: "simple",
-        routePermissions: { "GET /a": { scopes: ["a"], roles: [] }, "GET /b": { scopes: ["b"], roles: [] } },
       },
       authorizer,
     );
@@ -176,6 +189,81 @@ describe("LocalHttpApi", () => {
       ["Bearer t", "GET /a"],
       ["Bearer t", "GET /b"],
     ]);
+  });
+
+  it("keys the cache by token and route key when route rules exist, in IAM mode too", async () => {
+    const authorizer = policyAuthorizer();
+    await start({ routes: routes(["GET /items", { scopes: ["items.read"] }], "POST /items") }, authorizer);
+
+    await call("/items", "Bearer good");
+    await call("/items", "Bearer good", "POST");
+    await call("/items", "Bearer good");
+
+    expect(api?.identitySources).toEqual(["$request.header.Authorization", "$context.routeKey"]);
+    expect(authorizer.events.map((event) => event.identitySource)).toEqual([
+      ["Bearer good", "GET /items"],
+      ["Bearer good", "POST /items"],
+    ]);
+    expect(api?.requests.map((record) => record.authorizer)).toEqual(["miss", "miss", "hit"]);
+  });
+
+  it("keys the cache by token alone without route rules, in simple mode too", async () => {
+    const authorizer = fakeFunction(() => ({ result: { isAuthorized: true } }));
+    await start({ routes: routes("GET /a", "GET /b"), authorizerResponseMode: "simple" }, authorizer);
+
+    await call("/a", "Bearer t");
+    await call("/b", "Bearer t");
+
+    expect(api?.identitySources).toEqual(["$request.header.Authorization"]);
+    expect(authorizer.events.map((event) => event.identitySource)).toEqual([["Bearer t"]]);
+  });
+
+  it("answers 401 for an empty Authorization header without invoking the authorizer", async () => {
+    const authorizer = policyAuthorizer();
+    await start({ routes: routes(["GET /a", { roles: ["r"] }]) }, authorizer);
+
+    const response = await call("/a", "   ");
+
+    expect(response.status).toBe(401);
+    expect(authorizer.events).toHaveLength(0);
+  });
+
+  it("names the method and path in routeArn for $default too, as AWS's documented event does", async () => {
+    const authorizer = policyAuthorizer();
+    await start({ routes: routes("GET /known", "$default") }, authorizer);
+
+    const response = await call("/some/where?q=1", "Bearer good", "DELETE");
+
+    expect(response.status).toBe(200);
+    expect(authorizer.events[0]).toMatchObject({
+      routeKey: "$default",
+      routeArn: `${STAGE}/DELETE/some/where`,
+      requestContext: { routeKey: "$default", http: { method: "DELETE", path: "/some/where" } },
+    });
+  });
+
+  it("serves a public route without the authorizer and without an authorizer in the backend's event", async () => {
+    const authorizer = policyAuthorizer();
+    const backend = echoBackend();
+    await start(
+      { routes: { ...routes("GET /private"), "GET /health": { ...ENTRA_ROUTE, authorization: "none" } } },
+      authorizer,
+      backend,
+    );
+
+    const publicCall = await call("/health");
+    const privateCall = await call("/private");
+
+    expect(publicCall.status).toBe(200);
+    expect(privateCall.status).toBe(401);
+    expect(authorizer.events).toHaveLength(0);
+    expect(backend.events[0]?.routeKey).toBe("GET /health");
+    expect(backend.events[0]?.requestContext).not.toHaveProperty("authorizer");
+    expect(api?.requests[0]).toMatchObject({
+      status: 200,
+      authorizer: "not-invoked",
+      reason: "public route",
+    });
   });
 
   it("answers 500 when the authorizer fails, answers nonsense or times out, and caches none of it", async () => {

@@ -219,4 +219,33 @@ describe("LambdaSandbox", () => {
       await layered.close();
     }
   });
+
+  it("logs as Lambda does with logging_config JSON: console as JSON objects, levels below the setting dropped", async () => {
+    const logging = await writeZip(join(dir, "logging.zip"), {
+      "index.mjs": `
+export const handler = async () => {
+  console.debug("debug line");
+  console.info("info line");
+  console.warn("warn line", 42);
+  process.stdout.write(JSON.stringify({ level: "INFO", message: "own info" }) + "\\n");
+  process.stdout.write(JSON.stringify({ level: "ERROR", message: "own error" }) + "\\n");
+  return { format: process.env.AWS_LAMBDA_LOG_FORMAT, level: process.env.AWS_LAMBDA_LOG_LEVEL };
+};`,
+    });
+    const sandbox = await LambdaSandbox.start({
+      zipPath: logging,
+      logging: { format: "JSON", applicationLogLevel: "WARN" },
+    });
+    try {
+      const outcome = await sandbox.invoke({}, { awsRequestId: "req-1" });
+
+      expect(outcome.result).toEqual({ format: "JSON", level: "WARN" });
+      expect(outcome.logs.map((line) => JSON.parse(line))).toEqual([
+        { timestamp: expect.any(String), level: "WARN", requestId: "req-1", message: "warn line 42" },
+        { level: "ERROR", message: "own error" },
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

@@ -4,11 +4,12 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIST_ZIPS } from "../../local/dist-build.js";
-import { createSigningKey, signJwt } from "../../local/entra-tokens.js";
+import { createSigningKey, DEV_CLIENT_ID, signJwt } from "../../local/entra-tokens.js";
 import { type LocalStack, REPO_ROOT, startLocalStack } from "../../local/local-stack.js";
 
 const run = promisify(execFile);
@@ -32,23 +33,49 @@ async function call(stack: LocalStack, path: string, token?: string, method = "G
   };
 }
 
+/** Polls `condition` every 50 ms; false when it still does not hold after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/** The environment of the authorizer's running execution environment, read from /proc. */
+async function readWorkerEnv(stack: LocalStack): Promise<Record<string, string>> {
+  const pid = stack.authorizer.workerPid;
+  if (pid === undefined) throw new Error("the authorizer has no running execution environment");
+  const raw = await readFile(`/proc/${pid}/environ`, "utf8");
+  return Object.fromEntries(
+    raw
+      .split("\0")
+      .filter((entry) => entry.includes("="))
+      .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+  );
+}
+
 function claim(token: string, name: string): unknown {
   return (
     JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>
   )[name];
 }
 
-describe("local stack with the real dist/ zips (IAM responses, per-route permissions)", () => {
+const READERS = { scopes: ["Orders.Read", "Orders.Write"], roles: ["Orders.Read", "Orders.Manage"] };
+
+describe("local stack with the real dist/ zips (IAM responses, route rules)", () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
     requireDist();
     stack = await startLocalStack({
       settings: {
-        routes: ["GET /auth", "GET /orders", "POST /orders"],
-        routePermissions: {
+        routes: {
+          "GET /auth": READERS,
+          "GET /orders": READERS,
           "POST /orders": { scopes: ["Orders.Write"], roles: ["Orders.Manage"] },
-          "*": { scopes: ["Orders.Read", "Orders.Write"], roles: ["Orders.Read", "Orders.Manage"] },
+          "GET /health": { authorization: "none" },
         },
       },
     });
@@ -125,16 +152,42 @@ describe("local stack with the real dist/ zips (IAM responses, per-route permiss
     expect(response.body.caller).toMatchObject({ tokenVersion: "1.0" });
   });
 
-  it("serves a repeated token from the authorizer cache within the TTL", async () => {
+  it("serves a repeated token from the authorizer cache per route within the TTL", async () => {
     const token = stack.token({ scopes: ["Orders.Read"] });
-    await call(stack, "/auth", token);
+    await call(stack, "/orders", token);
     const before = stack.authorizer.invocationCount;
 
     const again = await call(stack, "/orders", token);
+    const otherRoute = await call(stack, "/auth", token);
 
-    expect(again.status).toBe(200);
+    expect([again.status, otherRoute.status]).toEqual([200, 200]);
+    expect(stack.api.identitySources).toEqual(["$request.header.Authorization", "$context.routeKey"]);
+    expect(stack.authorizer.invocationCount).toBe(before + 1);
+    expect(stack.api.requests.slice(-2).map((record) => record.authorizer)).toEqual(["hit", "miss"]);
+  });
+
+  it("answers a public route without a token and without the authorizer", async () => {
+    const before = stack.authorizer.invocationCount;
+
+    const response = await call(stack, "/health");
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ route: "GET /health", caller: null });
     expect(stack.authorizer.invocationCount).toBe(before);
-    expect(stack.api.requests.at(-1)?.authorizer).toBe("hit");
+  });
+
+  it("gives the authorizer the module's environment and Lambda's log settings, no LOG_LEVEL", async () => {
+    const env = await readWorkerEnv(stack);
+
+    expect(env).toMatchObject({
+      ENTRA_TENANT_ID: stack.settings.tenantId,
+      ENTRA_CLOUD: "public",
+      ENTRA_AUTHORITY_HOST: stack.issuer.authorityHost,
+      AUTHZ_TOKEN_CACHE_SECONDS: "300",
+      AWS_LAMBDA_LOG_FORMAT: "JSON",
+      AWS_LAMBDA_LOG_LEVEL: "WARN",
+    });
+    expect(env).not.toHaveProperty("LOG_LEVEL");
   });
 
   it("passes `npm run smoke` with an MSAL client-credentials token", async () => {
@@ -206,12 +259,11 @@ describe("local stack with the real dist/ zips (simple responses)", () => {
     requireDist();
     stack = await startLocalStack({
       settings: {
-        routes: ["GET /reports", "DELETE /reports/{id}"],
-        authorizerResponseMode: "simple",
-        routePermissions: {
+        routes: {
           "GET /reports": { roles: ["Reports.Read"] },
           "DELETE /reports/{id}": { roles: ["Reports.Admin"] },
         },
+        authorizerResponseMode: "simple",
       },
     });
   });
@@ -250,13 +302,73 @@ describe("local stack with the real dist/ zips (authorizer timeout)", () => {
     stack.issuer.setFault("hang");
 
     const hung = await call(stack, "/auth", token);
+    // The hang may start in the authorizer's init (a key prefetch) or in its handler; either way the
+    // function runs into its timeout while the keys stay unavailable, and Lambda discards it.
+    const discarded = await waitFor(() => stack.authorizer.workerPid === undefined, 10_000);
     stack.issuer.setFault("none");
     const recovered = await call(stack, "/auth", token);
 
     expect(hung).toEqual({ status: 500, body: { message: "Internal Server Error" } });
     expect(stack.api.requests.at(-2)?.reason).toMatch(/timed out|wait limit/);
+    expect(discarded).toBe(true);
     expect(recovered.status).toBe(200);
-    // Lambda discards a timed-out environment: the second call was a new cold start.
+    // The second call was a new cold start.
     expect(stack.authorizer.coldStartCount).toBe(2);
+  });
+});
+
+const OTHER_TENANT = "11111111-1111-4111-8111-111111111111";
+const THIRD_TENANT = "33333333-3333-4333-8333-333333333333";
+const PARTNER_CLIENT = "22222222-2222-4222-8222-222222222222";
+
+// Needs the new authorizer: ENTRA_ALLOWED_TENANT_IDS, ENTRA_ALLOWED_CLIENT_IDS, and clients and CEL
+// conditions in AUTHZ_ROUTE_PERMISSIONS (contract sections 1 and 2).
+describe("local stack with the real dist/ zips (multi-tenant, client lists, conditions)", () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    requireDist();
+    stack = await startLocalStack({
+      settings: {
+        allowedTenantIds: [OTHER_TENANT],
+        allowedClientIds: [DEV_CLIENT_ID, PARTNER_CLIENT],
+        routes: {
+          "GET /auth": {},
+          "GET /partner": { clients: [PARTNER_CLIENT] },
+          "GET /sales": { scopes: ["Sales.Read"], condition: 'claims.dept == "sales"' },
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("admits a token from an allowed second tenant and refuses one from any other tenant", async () => {
+    const guest = stack.token({ tenantId: OTHER_TENANT });
+    const stranger = stack.token({ tenantId: THIRD_TENANT });
+
+    expect(claim(guest, "iss")).toBe(`${stack.issuer.baseUrl}/${OTHER_TENANT}/v2.0`);
+    expect((await call(stack, "/auth", guest)).status).toBe(200);
+    expect((await call(stack, "/auth", stranger)).status).toBe(403);
+  });
+
+  it("refuses a client outside allowed_client_ids, and one outside the route's clients", async () => {
+    const unknownClient = stack.token({ clientId: "44444444-4444-4444-8444-444444444444" });
+    const devClient = stack.token();
+    const partner = stack.token({ clientId: PARTNER_CLIENT });
+
+    expect((await call(stack, "/auth", unknownClient)).status).toBe(403);
+    expect((await call(stack, "/partner", devClient)).status).toBe(403);
+    expect((await call(stack, "/partner", partner)).status).toBe(200);
+  });
+
+  it("checks a route's condition against the token's claims", async () => {
+    const sales = stack.token({ scopes: ["Sales.Read"], extraClaims: { dept: "sales" } });
+    const hr = stack.token({ scopes: ["Sales.Read"], extraClaims: { dept: "hr" } });
+
+    expect((await call(stack, "/sales", sales)).status).toBe(200);
+    expect((await call(stack, "/sales", hr)).status).toBe(403);
   });
 });

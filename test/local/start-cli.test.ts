@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -20,6 +20,24 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** `npm start` as a child process (tsx directly, so signals reach it), with its output collected. */
+function startStack(args: string[], localDir: string) {
+  let output = "";
+  const child = spawn(
+    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+    ["local/start.ts", "--port", "0", "--no-build", "--quiet", ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, LOCAL_STACK_DIR: localDir }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exitCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exitCode };
 }
 
 /** Resolves once `pattern` appears in the child's output; rejects after `timeoutMs`. */
@@ -40,9 +58,10 @@ function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number)
 describe("npm start (local/start.ts)", () => {
   let localDir: string;
   let child: ChildProcess;
-  let output = "";
+  let output: () => string = () => "";
   let exitCode: Promise<number | null>;
   let url: string;
+  let port: string;
   const tokenCli = (args: string[] = [], dir = localDir) =>
     run("npm", ["run", "-s", "token", "--", ...args], {
       cwd: REPO_ROOT,
@@ -52,40 +71,30 @@ describe("npm start (local/start.ts)", () => {
 
   beforeAll(async () => {
     localDir = await mkdtemp(join(tmpdir(), "start-cli-test-"));
-    child = spawn(
-      join(REPO_ROOT, "node_modules", ".bin", "tsx"),
-      ["local/start.ts", "--port", "0", "--no-build", "--quiet"],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LOCAL_STACK_DIR: localDir },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    exitCode = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-    const [, port] = await waitForOutput(() => output, /API\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000);
-    await waitForOutput(() => output, /Press Ctrl-C to stop\./, 10_000);
+    const started = startStack([], localDir);
+    child = started.child;
+    output = () => started.output();
+    exitCode = started.exitCode;
+    [, port = ""] = await waitForOutput(output, /API\s+http:\/\/127\.0\.0\.1:(\d+)/, 30_000);
+    await waitForOutput(output, /Press Ctrl-C to stop\./, 10_000);
     url = `http://127.0.0.1:${port}`;
   });
 
   afterAll(async () => {
     if (child?.exitCode === null) child.kill("SIGKILL");
-    for (const match of output.matchAll(/pid (\d+)/g)) {
+    for (const match of output().matchAll(/pid (\d+)/g)) {
       const pid = Number(match[1]);
       if (isRunning(pid)) process.kill(pid, "SIGKILL");
     }
     await rm(localDir, { recursive: true, force: true });
   });
 
-  it("prints a banner with the URL and a curl example using npm run token", () => {
-    expect(output).toContain(`curl -i ${url}/auth`);
-    expect(output).toContain(`curl -i -H "Authorization: Bearer $(npm run -s token)" ${url}/auth`);
-    expect(existsSync(join(localDir, "stack.json"))).toBe(true);
+  it("prints a banner with the URL and a curl example using npm run token for this port", () => {
+    expect(output()).toContain(`curl -i ${url}/auth`);
+    expect(output()).toContain(
+      `curl -i -H "Authorization: Bearer $(npm run -s token -- --port ${port})" ${url}/auth`,
+    );
+    expect(existsSync(join(localDir, `stack-${port}.json`))).toBe(true);
     expect(existsSync(join(localDir, "ca.pem"))).toBe(true);
   });
 
@@ -109,7 +118,7 @@ describe("npm start (local/start.ts)", () => {
     expect(await app.json()).toMatchObject({
       caller: { roles: ["Things.Admin"], scopes: [], tokenVersion: "1.0" },
     });
-    expect(output).toMatch(/GET \/auth → 200 \[GET \/auth\] authorizer=miss/);
+    expect(output()).toMatch(/GET \/auth → 200 \[GET \/auth\] authorizer=miss/);
   });
 
   it("prints decoded claims with --claims", async () => {
@@ -137,8 +146,105 @@ describe("npm start (local/start.ts)", () => {
     }
   });
 
+  it("mints what the features need: another tenant, a client, app or user, claims, a lifetime", async () => {
+    const other = "11111111-1111-4111-8111-111111111111";
+    const client = "22222222-2222-4222-8222-222222222222";
+
+    const { stdout: app } = await tokenCli([
+      "--app",
+      "--client",
+      client,
+      "--tenant",
+      other,
+      "--claim",
+      'groups=["g1"]',
+      "--claim",
+      "dept=sales",
+      "--claim",
+      "level=3",
+      "--lifetime=-600",
+      "--url",
+      url,
+      "--claims",
+    ]);
+    const { stdout: user } = await tokenCli(["--user", "--version", "1.0", "--claims"]);
+
+    const appClaims = JSON.parse(app);
+    expect(appClaims).toMatchObject({
+      iss: expect.stringMatching(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/${other}/v2\\.0$`)),
+      tid: other,
+      azp: client,
+      idtyp: "app",
+      roles: ["API.Access"],
+      groups: ["g1"],
+      dept: "sales",
+      level: 3,
+      ver: "2.0",
+    });
+    expect(appClaims).not.toHaveProperty("scp");
+    expect(appClaims.exp).toBeLessThan(Date.now() / 1000);
+    const userClaims = JSON.parse(user);
+    expect(userClaims).toMatchObject({ scp: "access_as_user", ver: "1.0", appid: expect.any(String) });
+    expect(userClaims).not.toHaveProperty("idtyp");
+    for (const claims of [appClaims, userClaims]) {
+      for (const name of ["iat", "nbf", "exp", "tid", "oid", "sub", "ver"])
+        expect(claims).toHaveProperty(name);
+    }
+  });
+
+  it("keeps a second stack's state apart, and npm run token asks which one without --port", async () => {
+    const config = join(localDir, "orders.tfvars.json");
+    await writeFile(
+      config,
+      JSON.stringify({
+        routes: { "GET /orders": { scopes: ["Orders.Read"] }, "GET /health": { authorization: "none" } },
+      }),
+    );
+    const second = startStack(["--config", config], localDir);
+    try {
+      const [, secondPort = ""] = await waitForOutput(
+        second.output,
+        /API\s+http:\/\/127\.0\.0\.1:(\d+)/,
+        30_000,
+      );
+      await waitForOutput(second.output, /Press Ctrl-C to stop\./, 10_000);
+
+      const ambiguous = await tokenCli([]).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      const { stdout: token } = await tokenCli(["--port", secondPort, "--scope", "Orders.Read"]);
+      const orders = await fetch(`http://127.0.0.1:${secondPort}/orders`, {
+        headers: { authorization: `Bearer ${token.trim()}` },
+      });
+
+      expect(second.output()).toContain(
+        `$(npm run -s token -- --port ${secondPort} --scope Orders.Read)" http://127.0.0.1:${secondPort}/orders`,
+      );
+      expect(second.output()).toContain(`curl -i http://127.0.0.1:${secondPort}/health`);
+      expect(existsSync(join(localDir, `stack-${port}.json`))).toBe(true);
+      expect(existsSync(join(localDir, `stack-${secondPort}.json`))).toBe(true);
+      expect(ambiguous.code).toBe(1);
+      expect(ambiguous.stderr).toMatch(
+        /Several local stacks are running \(port \d+, port \d+\): pick one with --port N/,
+      );
+      expect(orders.status).toBe(200);
+
+      second.child.kill("SIGINT");
+      expect(await second.exitCode).toBe(0);
+      expect(existsSync(join(localDir, `stack-${secondPort}.json`))).toBe(false);
+      expect(existsSync(join(localDir, `stack-${port}.json`))).toBe(true);
+    } finally {
+      if (second.child.exitCode === null) second.child.kill("SIGKILL");
+      for (const match of second.output().matchAll(/pid (\d+)/g)) {
+        const pid = Number(match[1]);
+        if (isRunning(pid)) process.kill(pid, "SIGKILL");
+      }
+    }
+  });
+
   it("stops on SIGINT with exit code 0, leaving no worker process and no state file", async () => {
-    const workerPids = [...output.matchAll(/execution environment started \(pid (\d+)/g)].map((match) =>
+    const workerPids = [...output().matchAll(/execution environment started \(pid (\d+)/g)].map((match) =>
       Number(match[1]),
     );
     expect(workerPids.length).toBeGreaterThanOrEqual(2);
@@ -151,8 +257,8 @@ describe("npm start (local/start.ts)", () => {
     ]);
 
     expect(code).toBe(0);
-    expect(output).toContain("Stopped.");
+    expect(output()).toContain("Stopped.");
     expect(workerPids.filter(isRunning)).toEqual([]);
-    expect(existsSync(join(localDir, "stack.json"))).toBe(false);
+    expect(existsSync(join(localDir, `stack-${port}.json`))).toBe(false);
   });
 });
