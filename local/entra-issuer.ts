@@ -40,8 +40,9 @@ export type { IssuerApiApp, IssuerClientApp } from "./entra-token-endpoint.js";
  * - `status500`: answer 500 with Entra's error JSON.
  * - `hang`: accept the request and never answer, until the fault is cleared or the issuer closes.
  * - `garbage`: answer 200 with a body that is not JSON.
+ * - `oversized`: answer 200 with the real document padded past 1 MiB, far beyond any real key set.
  */
-export type IssuerFault = "none" | "status500" | "hang" | "garbage";
+export type IssuerFault = "none" | "status500" | "hang" | "garbage" | "oversized";
 
 export type IssueTokenOptions = Omit<EntraClaimsOptions, "tenantId" | "authorityHost" | "v1IssuerHost"> & {
   /** The token's tenant (`tid`, and the issuer's tenant); default the issuer's home tenant. */
@@ -328,6 +329,10 @@ class LocalEntraIssuer implements EntraIssuer {
         case "garbage":
           response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
           response.end("<html><body>Service Unavailable</body></html>");
+          return;
+        case "oversized":
+          response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+          response.end(JSON.stringify({ ...document(), padding: "x".repeat(1024 * 1024) }));
           return;
         case "none":
           response.writeHead(200, {

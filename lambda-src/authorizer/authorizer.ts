@@ -6,7 +6,7 @@ import {
   type ResponseMode,
   readFailSafeSettings,
 } from "./config.js";
-import { ConfigurationError, errorName } from "./errors.js";
+import { ConfigurationError, errorName, JwksUnavailableError } from "./errors.js";
 import { DEFAULT_JWKS_TIMINGS, EntraJwksCache, type JwksCacheTimings } from "./jwks-cache.js";
 import type { Fetcher } from "./jwt-library.js";
 import { createLogger, type Logger } from "./log.js";
@@ -202,6 +202,9 @@ async function prefetch(verifier: TokenVerifier, budgetMs: number, logger: Logge
       },
     );
   } else if (result !== "fetched") {
-    logger.log("WARN", "JWKS prefetch failed; requests will retry the fetch", { error: errorName(result) });
+    logger.log("WARN", "JWKS prefetch failed; requests will retry the fetch", {
+      error: errorName(result),
+      problem: result instanceof JwksUnavailableError ? result.message : undefined,
+    });
   }
 }

@@ -39,7 +39,13 @@ function createEnvironment() {
  */
 export function compileCondition(source: string): Condition {
   environment ??= createEnvironment();
-  const program: ParseResult = environment.parse(source);
+  let program: ParseResult;
+  try {
+    program = environment.parse(source);
+  } catch (error) {
+    // The library's parse errors point into the source over several lines: one line fits a log field.
+    throw new Error(firstLine(error instanceof Error ? error.message : String(error)), { cause: error });
+  }
   const checked = program.check();
   if (!checked.valid) {
     throw new Error(firstLine(checked.error?.message ?? "does not type-check"));

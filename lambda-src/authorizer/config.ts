@@ -88,7 +88,9 @@ export const CLOUD_HOSTS: Readonly<Record<Cloud, CloudHosts>> = Object.freeze({
 });
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::(\d{1,5}))?$/;
+const MAX_PORT = 65535;
 const ROUTE_KEY = /^(?:\*|\$default|(?:ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*)$/;
 const CLAIM_VALUE = /^\S{1,256}$/;
 const RULE_PARTS = new Set(["scopes", "roles", "clients", "condition"]);
@@ -108,7 +110,7 @@ export function loadConfig(env: Environment): AuthorizerConfig {
   const cloud = oneOf(env, "ENTRA_CLOUD", CLOUDS, "public");
   const hosts = CLOUD_HOSTS[cloud];
   const hostOverride = optional(env, "ENTRA_AUTHORITY_HOST")?.toLowerCase();
-  if (hostOverride !== undefined && !HOST.test(hostOverride)) {
+  if (hostOverride !== undefined && !isHostName(hostOverride)) {
     throw new ConfigurationError(
       "ENTRA_AUTHORITY_HOST",
       "must be a host name such as login.microsoftonline.com",
@@ -211,11 +213,12 @@ function expandAudiences(audiences: readonly string[]): string[] {
       );
     }
     expanded.add(audience);
+    // Entra writes GUIDs in lower case; a GUID typed in upper case still means that app.
     const lower = audience.toLowerCase();
-    if (GUID.test(lower)) {
-      expanded.add(`api://${lower}`);
-    } else if (lower.startsWith("api://") && GUID.test(lower.slice("api://".length))) {
-      expanded.add(lower.slice("api://".length));
+    const guid = lower.startsWith("api://") ? lower.slice("api://".length) : lower;
+    if (GUID.test(guid)) {
+      expanded.add(guid);
+      expanded.add(`api://${guid}`);
     }
   }
   return [...expanded];
@@ -366,6 +369,13 @@ function wholeSeconds(env: Environment, variable: string): number {
     );
   }
   return seconds;
+}
+
+/** A host name, with an optional port from 1 to 65535. */
+function isHostName(value: string): boolean {
+  const match = HOST.exec(value);
+  const port = match?.[1] === undefined ? 1 : Number(match[1]);
+  return match !== null && port >= 1 && port <= MAX_PORT;
 }
 
 function isHttpsUrl(value: string): boolean {

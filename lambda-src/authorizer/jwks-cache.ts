@@ -159,7 +159,7 @@ class UnknownKidThrottle implements PenaltyBox {
 }
 
 class BackingOffFetcher implements Fetcher {
-  private readonly failedUntil = new Map<string, number>();
+  private readonly failedUntil = new Map<string, { until: number; problem: string }>();
   private readonly succeededAt = new Map<string, number>();
   private readonly keySetOf = new Map<string, string>();
 
@@ -175,8 +175,9 @@ class BackingOffFetcher implements Fetcher {
     requestOptions?: Record<string, unknown>,
     data?: ArrayBuffer,
   ): Promise<ArrayBuffer> {
-    if (this.now() < (this.failedUntil.get(uri) ?? 0)) {
-      throw new JwksUnavailableError("JWKS endpoint failed moments ago; not retrying yet");
+    const failure = this.failedUntil.get(uri);
+    if (failure !== undefined && this.now() < failure.until) {
+      throw new JwksUnavailableError(`failed moments ago (${failure.problem}); not retrying yet`);
     }
     let body: ArrayBuffer;
     let keySet: string;
@@ -185,10 +186,12 @@ class BackingOffFetcher implements Fetcher {
       // A 200 with a body that is not a JWKS is an outage too: back off instead of refetching per request.
       keySet = fingerprint(parseEntraJwks(body));
     } catch (error) {
-      this.failedUntil.set(uri, this.now() + this.backoffMs);
-      throw error instanceof JwksUnavailableError
-        ? error
-        : new JwksUnavailableError(`JWKS fetch failed: ${errorName(error)}`, { cause: error });
+      const unavailable =
+        error instanceof JwksUnavailableError
+          ? error
+          : new JwksUnavailableError(`fetch failed: ${errorName(error)}`, { cause: error });
+      this.failedUntil.set(uri, { until: this.now() + this.backoffMs, problem: unavailable.message });
+      throw unavailable;
     }
     this.succeededAt.set(uri, this.now());
     if (this.keySetOf.get(uri) !== keySet) {

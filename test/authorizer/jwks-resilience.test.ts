@@ -90,6 +90,19 @@ describe("JWKS handling of the built authorizer", () => {
     },
   );
 
+  it("refuses a key set over 512 KB as an outage, and recovers once the endpoint answers normally", async () => {
+    harness.issuer.setFault("oversized");
+    const authorizer = await harness.authorizer();
+
+    const during = await invoke(authorizer, validToken());
+    harness.issuer.setFault("none");
+    const reasons = await untilAllowed(authorizer, validToken, 5000);
+
+    expect(decisionOf(during)).toMatchObject({ decision: "deny", reason: "JWKS_UNAVAILABLE" });
+    expect(decisionOf(during).detail).toContain("body over 524288 bytes");
+    expect(reasons.at(-1)).toBe("ALLOWED");
+  });
+
   it("treats a 200 answer that is not a JWKS as an outage", async () => {
     harness.issuer.setFault("garbage");
     const authorizer = await harness.authorizer();

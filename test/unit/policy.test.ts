@@ -1,162 +1,73 @@
 import { describe, expect, it } from "vitest";
-import type { RoutePermission } from "../../lambda-src/authorizer/config.js";
-import { refusal } from "../../lambda-src/authorizer/permissions.js";
-import {
-  planResources,
-  policyFor,
-  resourceMatches,
-  routeResource,
-  stageArnOf,
-} from "../../lambda-src/authorizer/policy.js";
-import { evaluatePolicy as evaluate } from "../support/iam-policy.js";
+import { policy, routeResource, stageResource } from "../../lambda-src/authorizer/policy.js";
+import { evaluatePolicy } from "../support/iam-policy.js";
 
 const STAGE = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default";
 
-function map(entries: Record<string, Partial<RoutePermission>>) {
-  return new Map(Object.entries(entries).map(([key, value]) => [key, { scopes: [], roles: [], ...value }]));
-}
-
-describe("stageArnOf", () => {
-  it("takes the stage ARN from the event's own route ARN", () => {
-    expect(stageArnOf(`${STAGE}/GET/items/42`)).toBe(STAGE);
-    expect(stageArnOf("arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc/prod/$default")).toBe(
-      "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc/prod",
-    );
-  });
-
-  it("refuses anything that is not an execute-api ARN", () => {
-    expect(stageArnOf("arn:aws:lambda:eu-west-1:123456789012:function:x")).toBeUndefined();
-    expect(stageArnOf(undefined)).toBeUndefined();
-  });
-});
-
-describe("resourceMatches", () => {
-  it("reads * as any run of characters, slashes included, and ? as exactly one", () => {
-    expect(resourceMatches(`${STAGE}/*`, `${STAGE}/GET/a/b/c`)).toBe(true);
-    expect(resourceMatches(`${STAGE}/GET/items/*`, `${STAGE}/GET/items/`)).toBe(true);
-    expect(resourceMatches(`${STAGE}/GET/items/*`, `${STAGE}/POST/items/1`)).toBe(false);
-    expect(resourceMatches("a?c", "abc")).toBe(true);
-    expect(resourceMatches("a?c", "ac")).toBe(false);
-    expect(resourceMatches("a*b*c", "aXbYbZc")).toBe(true);
-    expect(resourceMatches("a*b*c", "aXbYbZ")).toBe(false);
-    expect(resourceMatches("abc", "abcd")).toBe(false);
-  });
-
-  it("agrees with a regular-expression reading of the same patterns on random input", () => {
-    const alphabet = ["a", "b", "/", "*", "?"];
-    const pick = (length: number, chars: string[]) =>
-      Array.from({ length }, () => chars[Math.floor(Math.random() * chars.length)]).join("");
-    for (let i = 0; i < 2000; i += 1) {
-      const pattern = pick(Math.floor(Math.random() * 7), alphabet);
-      const resource = pick(Math.floor(Math.random() * 9), ["a", "b", "/"]);
-      const regex = new RegExp(
-        `^${pattern.replace(/[/]/g, "\\/").replace(/\*/g, ".*").replace(/\?/g, ".")}$`,
-        "s",
-      );
-      expect(resourceMatches(pattern, resource), `${pattern} ~ ${resource}`).toBe(regex.test(resource));
-    }
-  });
-});
-
 describe("routeResource", () => {
-  it("turns methods and path parameters into IAM wildcards", () => {
-    expect(routeResource(STAGE, "GET /items/{id}")).toBe(`${STAGE}/GET/items/*`);
-    expect(routeResource(STAGE, "ANY /files/{proxy+}")).toBe(`${STAGE}/*/files/*`);
-    expect(routeResource(STAGE, "POST /")).toBe(`${STAGE}/POST/`);
-    expect(routeResource(STAGE, "$default")).toBe(`${STAGE}/$default`);
+  it.each([
+    ["GET /items/{id}", `${STAGE}/GET/items/*`],
+    ["ANY /x", `${STAGE}/*/x`],
+    ["$default", `${STAGE}/*`],
+    ["GET /{proxy+}", `${STAGE}/GET/*`],
+    ["ANY /files/{proxy+}", `${STAGE}/*/files/*`],
+    ["DELETE /orgs/{org}/repos/{repo}/issues", `${STAGE}/DELETE/orgs/*/repos/*/issues`],
+    ["PUT /a/{b}{c}", `${STAGE}/PUT/a/**`],
+    ["PATCH /a/{}", `${STAGE}/PATCH/a/*`],
+    ["POST /", `${STAGE}/POST/`],
+    ["GET /reports", `${STAGE}/GET/reports`],
+    ["*", `${STAGE}/*`],
+  ])("turns %j into %s", (routeKey, resource) => {
+    expect(routeResource(STAGE, routeKey)).toBe(resource);
+  });
+
+  it("covers every concrete request of a route, as API Gateway's IAM evaluation reads it", () => {
+    const cases: [routeKey: string, requests: string[]][] = [
+      ["GET /items/{id}", ["GET/items/42", "GET/items/a-b"]],
+      ["ANY /x", ["GET/x", "DELETE/x"]],
+      ["$default", ["GET/", "POST/anything/at/all"]],
+      ["GET /{proxy+}", ["GET/a", "GET/a/b/c"]],
+      ["PUT /orgs/{org}/repos/{repo}", ["PUT/orgs/o/repos/r"]],
+    ];
+
+    for (const [routeKey, requests] of cases) {
+      const allow = policy("Allow", routeResource(STAGE, routeKey));
+      for (const request of requests) {
+        expect(evaluatePolicy(allow, `${STAGE}/${request}`), `${routeKey} → ${request}`).toBe("Allow");
+      }
+    }
+  });
+
+  it("does not cover another method or another path", () => {
+    const allow = policy("Allow", routeResource(STAGE, "GET /items/{id}"));
+
+    expect(evaluatePolicy(allow, `${STAGE}/POST/items/42`)).toBe("Deny");
+    expect(evaluatePolicy(allow, `${STAGE}/GET/orders/42`)).toBe("Deny");
   });
 });
 
-describe("a policy cached for one route", () => {
-  const tokens = {
-    reader: { scopes: ["reports.read"], roles: [] },
-    writerApp: { scopes: [], roles: ["Reports.Write"] },
-    profileOnly: { scopes: ["profile"], roles: [] },
-    bare: { scopes: [], roles: [] },
-  };
-  const maps = {
-    none: undefined,
-    listed: map({
-      "GET /reports/{id}": { scopes: ["reports.read"] },
-      "POST /reports": { roles: ["Reports.Write"] },
-      "GET /health": {},
-    }),
-    withFallback: map({
-      "GET /reports/{id}": { scopes: ["reports.read"] },
-      "POST /reports": { roles: ["Reports.Write"] },
-      "*": { scopes: ["profile", "reports.read"] },
-    }),
-    overlapping: map({
-      "GET /items/special": { scopes: ["reports.read"] },
-      "GET /items/{id}": { roles: ["Reports.Write"] },
-      "*": { scopes: ["reports.read"] },
-    }),
-  };
-  const requests: [routeKey: string, arn: string][] = [
-    ["GET /reports/{id}", `${STAGE}/GET/reports/7`],
-    ["POST /reports", `${STAGE}/POST/reports`],
-    ["GET /health", `${STAGE}/GET/health`],
-    ["GET /items/special", `${STAGE}/GET/items/special`],
-    ["GET /items/{id}", `${STAGE}/GET/items/9`],
-    ["DELETE /unlisted", `${STAGE}/DELETE/unlisted`],
-  ];
+describe("stageResource", () => {
+  it("covers every route of the stage, or everything when the stage is unknown", () => {
+    expect(stageResource(STAGE)).toBe(`${STAGE}/*`);
+    expect(stageResource(undefined)).toBe("*");
+  });
+});
 
-  for (const [mapName, permissions] of Object.entries(maps)) {
-    for (const [tokenName, grants] of Object.entries(tokens)) {
-      it(`never allows a route the authorizer itself would refuse (${mapName} map, ${tokenName} token)`, () => {
-        for (const [firstRoute, firstArn] of requests) {
-          const allowed = refusal(firstRoute, grants, permissions) === undefined;
-          const plan = planResources(STAGE, grants, permissions, { arn: firstArn, allowed });
-          const policy = policyFor(plan, firstArn, allowed);
-
-          expect(evaluate(policy, firstArn)).toBe(allowed ? "Allow" : "Deny");
-          for (const [laterRoute, laterArn] of requests) {
-            if (refusal(laterRoute, grants, permissions) !== undefined) {
-              expect(evaluate(policy, laterArn), `${firstRoute} cached, then ${laterRoute}`).toBe("Deny");
-            }
-          }
-        }
+describe("policy", () => {
+  it.each([["Allow"], ["Deny"]] as const)(
+    "writes one %s statement for execute-api:Invoke on the resource",
+    (effect) => {
+      expect(policy(effect, `${STAGE}/GET/x`)).toEqual({
+        Version: "2012-10-17",
+        Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: `${STAGE}/GET/x` }],
       });
-    }
-  }
+    },
+  );
 
-  it("allows every route the token may call when the map lists them all", () => {
-    const permissions = maps.listed;
-    const arn = `${STAGE}/GET/reports/7`;
-    const policy = policyFor(
-      planResources(STAGE, tokens.writerApp, permissions, { arn, allowed: false }),
-      arn,
-      false,
-    );
+  it("denies a whole-stage Deny on every route", () => {
+    const deny = policy("Deny", stageResource(STAGE));
 
-    expect(evaluate(policy, `${STAGE}/POST/reports`)).toBe("Allow");
-    expect(evaluate(policy, `${STAGE}/GET/health`)).toBe("Allow");
-    expect(evaluate(policy, arn)).toBe("Deny");
-  });
-
-  it("allows the whole stage under * and carves out the listed routes the token may not call", () => {
-    const plan = planResources(STAGE, tokens.profileOnly, maps.withFallback);
-
-    expect(plan.allow).toEqual([`${STAGE}/*`]);
-    expect(plan.deny).toEqual([`${STAGE}/GET/reports/*`, `${STAGE}/POST/reports`]);
-  });
-
-  it("carves a more specific refused route out of an allowed path-parameter route", () => {
-    const plan = planResources(STAGE, tokens.writerApp, maps.overlapping);
-
-    expect(plan).toEqual({ allow: [`${STAGE}/GET/items/*`], deny: [`${STAGE}/GET/items/special`] });
-  });
-
-  it("falls back to the listed routes when a carve-out would hit an allowed route", () => {
-    const plan = planResources(STAGE, tokens.reader, maps.overlapping);
-
-    expect(plan).toEqual({ allow: [`${STAGE}/GET/items/special`], deny: [] });
-  });
-
-  it("never copies a request ARN holding IAM wildcards into an Allow", () => {
-    const arn = `${STAGE}/GET/reports/*`;
-    const policy = policyFor({ allow: [], deny: [] }, arn, true);
-
-    expect(policy.Statement).toEqual([]);
+    expect(evaluatePolicy(deny, `${STAGE}/GET/x`)).toBe("Deny");
+    expect(evaluatePolicy(policy("Allow", stageResource(STAGE)), `${STAGE}/DELETE/a/b`)).toBe("Allow");
   });
 });
