@@ -111,7 +111,7 @@ variable "route_permissions" {
 }
 
 variable "authorizer_response_mode" {
-  description = "How the authorizer answers API Gateway: iam (an IAM policy covering every route the token may call, so a cached answer is safe for any route) or simple ({ isAuthorized }, valid for one route only)."
+  description = "How the authorizer answers API Gateway: iam (an IAM policy; an Allow names only the requested route when route rules exist, else the whole stage) or simple ({ isAuthorized } for the requested route). Either way, with route rules $context.routeKey is an identity source, so a cached answer is reused only for the same route."
   type        = string
   default     = "iam"
 
@@ -122,7 +122,7 @@ variable "authorizer_response_mode" {
 }
 
 variable "authorizer_cache_ttl_seconds" {
-  description = "Seconds API Gateway caches an authorizer answer per identity source (0 to 3600; 0 disables caching). In simple mode with route_permissions, $context.routeKey joins the identity sources so a cached answer is per route."
+  description = "Seconds API Gateway caches an authorizer answer per identity source (0 to 3600; 0 disables caching). With route rules, $context.routeKey is an identity source in both response modes, so a cached answer is per token and route."
   type        = number
   default     = 300
 

@@ -326,7 +326,8 @@ describe("a configuration outside the repository", () => {
       authorizer_type: "REQUEST",
       authorizer_payload_format_version: "2.0",
       enable_simple_responses: false,
-      identity_sources: ["$request.header.Authorization"],
+      // The fixture sets route_permissions: the route is part of the cache key.
+      identity_sources: ["$context.routeKey", "$request.header.Authorization"],
       authorizer_result_ttl_in_seconds: 300,
     });
   });

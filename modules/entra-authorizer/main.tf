@@ -1,8 +1,10 @@
 locals {
-  # In simple mode API Gateway caches one isAuthorized per identity source. When routes require
-  # different scopes or roles, the route must be part of the cache key, or an answer for one route
-  # would be replayed for another. An IAM policy answer already covers every route, so it needs no key.
-  cache_per_route = var.response_mode == "simple" && length(var.route_permissions) > 0 && var.cache_ttl_seconds > 0
+  # API Gateway caches one answer per identity-source value and reuses it for every route of the
+  # API. With route rules the answer depends on the route (a simple answer is one route's
+  # isAuthorized; an IAM Allow names only the requested route), so the route joins the identity
+  # sources in both modes. Also without caching (TTL 0): identity sources are the cache key, and
+  # one setting per configuration, not per TTL, keeps an answer's meaning the same when the TTL moves.
+  cache_per_route = length(var.route_permissions) > 0
 
   identity_sources = concat(
     ["$request.header.Authorization"],

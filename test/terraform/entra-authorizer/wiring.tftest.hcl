@@ -143,7 +143,10 @@ run "authorizer_is_a_cached_request_authorizer_with_iam_responses" {
   }
 }
 
-run "simple_responses_with_route_permissions_cache_per_route" {
+# With route rules an answer is one route's (simple: its isAuthorized; iam: an Allow naming only the
+# requested route), and API Gateway reuses a cached answer for any route with the same identity
+# sources: the route must be one of them, in both modes and whatever the TTL.
+run "route_rules_key_the_cache_by_route_in_simple_mode" {
   command = plan
 
   module {
@@ -163,11 +166,11 @@ run "simple_responses_with_route_permissions_cache_per_route" {
 
   assert {
     condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
-    error_message = "A cached simple answer must be keyed by route when routes need different permissions."
+    error_message = "With route rules a simple answer must be keyed by token and route."
   }
 }
 
-run "simple_responses_key_by_token_when_every_route_is_alike" {
+run "route_rules_key_the_cache_by_route_in_iam_mode" {
   command = plan
 
   module {
@@ -175,16 +178,21 @@ run "simple_responses_key_by_token_when_every_route_is_alike" {
   }
 
   variables {
-    response_mode = "simple"
+    route_permissions = { "GET /orders" = { scopes = ["orders.read"] }, "*" = { roles = ["Orders.Admin"] } }
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "Without route permissions every route gets the same answer: the token is a safe key."
+    condition     = aws_apigatewayv2_authorizer.this.enable_simple_responses == false
+    error_message = "iam mode must not enable simple responses."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
+    error_message = "With route rules an IAM answer (an Allow naming one route) must be keyed by token and route."
   }
 }
 
-run "simple_responses_key_by_token_when_not_cached" {
+run "route_rules_key_the_cache_by_route_without_caching" {
   command = plan
 
   module {
@@ -198,8 +206,25 @@ run "simple_responses_key_by_token_when_not_cached" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"]) && aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
-    error_message = "Without caching the route need not be part of the identity sources."
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"]) && aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
+    error_message = "The identity sources must not depend on the TTL: they are also the cache key once caching is turned on."
+  }
+}
+
+run "without_route_rules_the_token_is_the_key_in_simple_mode" {
+  command = plan
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  variables {
+    response_mode = "simple"
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"])
+    error_message = "Without route rules every route gets the same answer: the token is a safe key."
   }
 }
 

@@ -49,7 +49,7 @@ run "outputs_describe_the_deployed_api" {
   }
 
   assert {
-    condition     = output.authorizer_identity_sources == toset(["$request.header.Authorization"])
+    condition     = output.authorizer_identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
     error_message = "authorizer_identity_sources must be the authorizer's identity sources."
   }
 

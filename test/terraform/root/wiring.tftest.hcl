@@ -82,10 +82,10 @@ run "authorizer_gets_every_option" {
     error_message = "Authorizer environment is wrong: ${jsonencode(module.entra_authorizer.environment_variables)}"
   }
 
-  # An IAM policy answer covers every route the token may call, so the token alone is a safe cache key.
+  # With route rules an IAM Allow names only the requested route: the route is part of the cache key.
   assert {
-    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "In iam mode the identity source must be the Authorization header only."
+    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
+    error_message = "In iam mode with route rules the identity sources must be the Authorization header and the route key."
   }
 
   assert {
@@ -111,7 +111,7 @@ run "simple_responses_with_route_permissions_cache_per_route" {
   }
 }
 
-run "simple_responses_without_caching_key_by_token_only" {
+run "simple_responses_without_caching_still_key_by_route" {
   variables {
     authorizer_response_mode     = "simple"
     authorizer_cache_ttl_seconds = 0
@@ -119,8 +119,15 @@ run "simple_responses_without_caching_key_by_token_only" {
   }
 
   assert {
+    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
+    error_message = "The identity sources must not depend on the TTL."
+  }
+}
+
+run "without_route_rules_the_token_is_the_key" {
+  assert {
     condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "Without caching the route need not be part of the identity sources."
+    error_message = "Without route rules every route gets the same answer: the token is a safe key."
   }
 }
 
