@@ -1,24 +1,113 @@
 locals {
-  # Cross-variable rules are checked here and in outputs.tf, not in validation blocks: before
-  # Terraform 1.9 a variable's validation cannot read another variable.
-  routes_without_permission = [
-    for route in var.routes : route
-    if length(var.route_permissions) > 0 && !contains(keys(var.route_permissions), route) && !contains(keys(var.route_permissions), "*")
-  ]
+  # Entra authority host per cloud, as the authorizer's own table (lambda-src/authorizer) has it.
+  # https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud
+  entra_authority_hosts = {
+    public = "login.microsoftonline.com"
+    usgov  = "login.microsoftonline.us"
+    china  = "login.chinacloudapi.cn"
+  }
+  entra_authority_host = coalesce(var.authority_host, local.entra_authority_hosts[var.cloud])
 
-  access_log_format = coalesce(var.access_log_format, jsonencode({
-    requestId          = "$context.requestId"
-    ip                 = "$context.identity.sourceIp"
-    requestTime        = "$context.requestTime"
-    routeKey           = "$context.routeKey"
-    status             = "$context.status"
-    responseLength     = "$context.responseLength"
-    integrationError   = "$context.integrationErrorMessage"
-    authorizerError    = "$context.authorizer.error"
-    authorizerStatus   = "$context.authorizer.status"
-    authorizerLatency  = "$context.authorizer.latency"
-    integrationLatency = "$context.integrationLatency"
-  }))
+  entra_routes = { for key, route in var.routes : key => route if route.authorization == "entra" }
+
+  # The authorizer gets rules only when some entra route has one, and then one entry per entra
+  # route ({} entries mean the baseline) and no "*": a route outside routes has no integration.
+  has_route_rules = anytrue([
+    for route in values(local.entra_routes) :
+    length(route.scopes) + length(route.roles) + length(route.clients) > 0 || route.condition != null
+  ])
+  route_permissions = local.has_route_rules ? {
+    for key, route in local.entra_routes : key => {
+      scopes    = route.scopes
+      roles     = route.roles
+      clients   = route.clients
+      condition = route.condition
+    }
+  } : {}
+
+  # With CORS configured API Gateway answers preflight OPTIONS requests itself, but only when the
+  # request does not match a route that demands authorization first: an ANY route and $default
+  # match OPTIONS too. Each such entra route gets a public OPTIONS route to the same backend, which
+  # outranks $default (OPTIONS /{proxy+}) or equals the ANY route's path with a specific method.
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
+  preflight_candidates = var.cors_configuration == null ? [] : concat(
+    [for key, route in local.entra_routes : { key = "OPTIONS ${split(" ", key)[1]}", target = key } if startswith(key, "ANY ")],
+    [for key, route in local.entra_routes : { key = "OPTIONS /{proxy+}", target = key } if key == "$default"],
+  )
+  preflight_targets = { for candidate in local.preflight_candidates : candidate.key => candidate.target... }
+
+  # Every route the API gets, with what its integration, route and permission need.
+  all_routes = merge(
+    {
+      for key, route in var.routes : key => {
+        function_arn  = route.function_arn
+        authorization = route.authorization
+        scopes        = route.scopes
+      }
+    },
+    {
+      for key, targets in local.preflight_targets : key => {
+        function_arn  = var.routes[targets[0]].function_arn
+        authorization = "none"
+        scopes        = var.routes[targets[0]].scopes
+      } if !contains(keys(var.routes), key)
+    },
+  )
+  preflight_route_keys = sort([for key, route in local.all_routes : key if !contains(keys(var.routes), key)])
+
+  # The execute-api ARN a route's calls carry, <api>/<stage>/<METHOD or *>/<path, {param} as *>,
+  # scopes each backend's invoke permission to its route. $default calls carry <api>/<stage>/$default.
+  route_source_arns = {
+    for key in keys(local.all_routes) : key => (
+      key == "$default"
+      ? "${aws_apigatewayv2_api.this.execution_arn}/*/$default"
+      : "${aws_apigatewayv2_api.this.execution_arn}/*/${split(" ", key)[0] == "ANY" ? "*" : split(" ", key)[0]}${replace(split(" ", key)[1], "/\\{[^}]+\\}/", "*")}"
+    )
+  }
+
+  sample_function_arn  = try(module.response_function[0].function_arn, null)
+  sample_function_name = try(module.response_function[0].function_name, null)
+
+  # Audiences of the native JWT authorizer: like the Lambda authorizer, a GUID and api://<GUID>
+  # stand for each other.
+  guid_pattern = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+  audiences    = distinct(concat([var.audience], var.additional_audiences))
+  jwt_audiences = distinct(flatten([
+    for audience in local.audiences : concat(
+      [audience],
+      can(regex("^${local.guid_pattern}$", audience)) ? ["api://${audience}"] : [],
+      can(regex("^api://${local.guid_pattern}$", audience)) ? [trimprefix(audience, "api://")] : [],
+    )
+  ]))
+
+  authorizer_id = var.use_native_jwt_authorizer ? aws_apigatewayv2_authorizer.jwt[0].id : module.entra_authorizer[0].authorizer_id
+
+  access_log_format = coalesce(var.access_log_format, jsonencode(merge(
+    {
+      requestId           = "$context.requestId"
+      requestTime         = "$context.requestTime"
+      ip                  = "$context.identity.sourceIp"
+      httpMethod          = "$context.httpMethod"
+      path                = "$context.path"
+      routeKey            = "$context.routeKey"
+      status              = "$context.status"
+      responseLength      = "$context.responseLength"
+      authorizerPrincipal = "$context.authorizer.principalId"
+      authorizerStatus    = "$context.authorizer.status"
+      authorizerError     = "$context.authorizer.error"
+      authorizerLatency   = "$context.authorizer.latency"
+      integrationStatus   = "$context.integrationStatus"
+      integrationError    = "$context.integrationErrorMessage"
+      integrationLatency  = "$context.integrationLatency"
+      responseLatency     = "$context.responseLatency"
+      errorResponseType   = "$context.error.responseType"
+    },
+    # The native JWT authorizer has no principalId; its verified claims name the caller.
+    var.use_native_jwt_authorizer ? {
+      authorizerObjectId = "$context.authorizer.claims.oid"
+      authorizerClientId = "$context.authorizer.claims.azp"
+    } : {},
+  )))
 }
 
 ################################################################################
@@ -27,43 +116,69 @@ locals {
 
 module "entra_authorizer" {
   source = "./modules/entra-authorizer"
+  count  = var.use_native_jwt_authorizer ? 0 : 1
 
   api_id            = aws_apigatewayv2_api.this.id
   api_execution_arn = aws_apigatewayv2_api.this.execution_arn
 
-  name              = "${var.name}-authorizer"
-  response_mode     = var.authorizer_response_mode
-  cache_ttl_seconds = var.authorizer_cache_ttl_seconds
-  route_permissions = var.route_permissions
+  name                         = "${var.name}-authorizer"
+  response_mode                = var.authorizer_response_mode
+  cache_ttl_seconds            = var.authorizer_cache_ttl_seconds
+  route_permissions            = local.route_permissions
+  verified_token_cache_seconds = var.verified_token_cache_seconds
 
   tenant_id            = var.tenant_id
   audience             = var.audience
   additional_audiences = var.additional_audiences
   token_versions       = var.token_versions
+  cloud                = var.cloud
   authority_host       = var.authority_host
   jwks_uri             = var.jwks_uri
+  allowed_tenant_ids   = var.allowed_tenant_ids
+  allowed_client_ids   = var.allowed_client_ids
 
-  package_path = var.authorizer_package_path
-  runtime      = var.runtime
-  architecture = var.architecture
-  memory_size  = var.memory_size
-  timeout      = var.timeout
-  log_level    = var.log_level
+  package_path          = var.authorizer_package_path
+  runtime               = var.runtime
+  architecture          = var.architecture
+  memory_size           = var.memory_size
+  timeout               = var.timeout
+  application_log_level = var.application_log_level
+  system_log_level      = var.system_log_level
 
-  create_layer = false
-  layer_arn    = module.jwt_verify_layer.layer_arn
+  create_role               = var.create_role
+  role_arn                  = var.role_arn
+  role_name_use_prefix      = var.role_name_use_prefix
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
 
-  log_retention_in_days = var.log_retention_in_days
+  layer_name         = "${var.name}-jwt-verify"
+  layer_package_path = var.layer_package_path
+
+  log_retention_in_days = var.authorizer_log_retention_in_days
+  kms_key_id            = var.kms_key_id
+
+  metric_namespace             = var.metric_namespace
+  create_alarms                = var.create_alarms
+  alarm_actions                = var.alarm_actions
+  alarm_refusal_rate_threshold = var.alarm_refusal_rate_threshold
 
   tags = var.tags
 }
 
-module "jwt_verify_layer" {
-  source = "./modules/jwt-verify-layer"
+# API Gateway's own JWT authorizer: v2.0 tokens of the home tenant, audiences and per-route scopes.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  count = var.use_native_jwt_authorizer ? 1 : 0
 
-  name                = "${var.name}-jwt-verify"
-  package_path        = var.layer_package_path
-  compatible_runtimes = distinct(["nodejs22.x", var.runtime])
+  name             = "${var.name}-jwt"
+  api_id           = aws_apigatewayv2_api.this.id
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = "https://${local.entra_authority_host}/${var.tenant_id}/v2.0"
+    audience = local.jwt_audiences
+  }
 }
 
 ################################################################################
@@ -72,14 +187,23 @@ module "jwt_verify_layer" {
 
 module "response_function" {
   source = "./modules/response-function"
+  count  = var.create_response_function ? 1 : 0
 
-  name         = "${var.name}-response"
-  package_path = var.response_package_path
-  runtime      = var.runtime
-  architecture = var.architecture
-  log_level    = var.log_level
+  name                  = "${var.name}-response"
+  package_path          = var.response_package_path
+  runtime               = var.runtime
+  architecture          = var.architecture
+  application_log_level = var.application_log_level
+  system_log_level      = var.system_log_level
 
-  log_retention_in_days = var.log_retention_in_days
+  create_role               = var.create_role
+  role_arn                  = var.role_arn
+  role_name_use_prefix      = var.role_name_use_prefix
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
+
+  log_retention_in_days = var.response_log_retention_in_days
+  kms_key_id            = var.kms_key_id
 
   tags = var.tags
 }
@@ -109,10 +233,54 @@ resource "aws_apigatewayv2_api" "this" {
   tags = var.tags
 }
 
+# One Lambda proxy integration per route: its function_arn, or the sample backend.
+resource "aws_apigatewayv2_integration" "this" {
+  for_each = local.all_routes
+
+  api_id                 = aws_apigatewayv2_api.this.id
+  integration_type       = "AWS_PROXY"
+  integration_method     = "POST"
+  integration_uri        = each.value.function_arn != null ? each.value.function_arn : local.sample_function_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  for_each = local.all_routes
+
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = each.key
+  target    = "integrations/${aws_apigatewayv2_integration.this[each.key].id}"
+
+  authorization_type   = each.value.authorization == "none" ? "NONE" : (var.use_native_jwt_authorizer ? "JWT" : "CUSTOM")
+  authorizer_id        = each.value.authorization == "none" ? null : local.authorizer_id
+  authorization_scopes = each.value.authorization != "none" && var.use_native_jwt_authorizer ? each.value.scopes : null
+}
+
+# API Gateway may invoke each route's backend for that route of this API only.
+resource "aws_lambda_permission" "route" {
+  for_each = local.all_routes
+
+  statement_id  = "${var.name}-${substr(sha256(each.key), 0, 16)}"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.function_arn != null ? each.value.function_arn : local.sample_function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = local.route_source_arns[each.key]
+}
+
+################################################################################
+# Stage
+################################################################################
+
 resource "aws_apigatewayv2_stage" "this" {
   api_id      = aws_apigatewayv2_api.this.id
   name        = "$default"
   auto_deploy = true
+
+  default_route_settings {
+    throttling_burst_limit   = var.throttling_burst_limit
+    throttling_rate_limit    = var.throttling_rate_limit
+    detailed_metrics_enabled = var.detailed_metrics_enabled
+  }
 
   dynamic "access_log_settings" {
     for_each = var.access_log_enabled ? [1] : []
@@ -126,38 +294,16 @@ resource "aws_apigatewayv2_stage" "this" {
   tags = var.tags
 }
 
+################################################################################
+# Logs
+################################################################################
+
 resource "aws_cloudwatch_log_group" "access_logs" {
   count = var.access_log_enabled ? 1 : 0
 
   name              = "/aws/apigateway/${var.name}"
-  retention_in_days = var.log_retention_in_days
+  retention_in_days = var.access_log_retention_in_days
+  kms_key_id        = var.kms_key_id
 
   tags = var.tags
-}
-
-resource "aws_apigatewayv2_integration" "this" {
-  api_id                 = aws_apigatewayv2_api.this.id
-  integration_type       = "AWS_PROXY"
-  integration_method     = "POST"
-  integration_uri        = module.response_function.invoke_arn
-  payload_format_version = "2.0"
-}
-
-resource "aws_apigatewayv2_route" "this" {
-  for_each = toset(var.routes)
-
-  api_id             = aws_apigatewayv2_api.this.id
-  route_key          = each.value
-  target             = "integrations/${aws_apigatewayv2_integration.this.id}"
-  authorization_type = "CUSTOM"
-  authorizer_id      = module.entra_authorizer.authorizer_id
-}
-
-# Any stage and route of this API, and nothing else, may invoke the response function.
-resource "aws_lambda_permission" "integration" {
-  statement_id  = "AllowApiGatewayIntegration"
-  action        = "lambda:InvokeFunction"
-  function_name = module.response_function.function_name
-  principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
 }

@@ -1,25 +1,59 @@
 ################################################################################
+# Entra ID
+################################################################################
+
+output "entra_authority_host" {
+  description = "Entra authority host the tokens come from: authority_host, or the host of cloud (public login.microsoftonline.com, usgov login.microsoftonline.us, china login.chinacloudapi.cn)."
+  value       = local.entra_authority_host
+}
+
+output "entra_authority_hosts" {
+  description = "Entra authority host of each cloud, the table the module (and the native JWT authorizer's issuer) uses."
+  value       = local.entra_authority_hosts
+}
+
+################################################################################
 # Authorizer
 ################################################################################
 
 output "authorizer_id" {
-  description = "ID of the API Gateway authorizer."
-  value       = module.entra_authorizer.authorizer_id
-}
-
-output "authorizer_function_name" {
-  description = "Name of the authorizer Lambda function; its logs are in /aws/lambda/<name>."
-  value       = module.entra_authorizer.function_name
+  description = "ID of the API Gateway authorizer of the entra routes: the Lambda (REQUEST) authorizer, or the JWT authorizer when use_native_jwt_authorizer is true."
+  value       = local.authorizer_id
 }
 
 output "authorizer_identity_sources" {
-  description = "Identity sources of the authorizer, which are also its cache key."
-  value       = module.entra_authorizer.identity_sources
+  description = "Identity sources of the authorizer, which are also the Lambda authorizer's cache key: the Authorization header, and $context.routeKey when routes have rules."
+  value       = var.use_native_jwt_authorizer ? aws_apigatewayv2_authorizer.jwt[0].identity_sources : module.entra_authorizer[0].identity_sources
+}
+
+output "authorizer_environment_variables" {
+  description = "Environment of the Lambda authorizer (ENTRA_*, AUTHZ_*), its whole configuration; null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].environment_variables, null)
+}
+
+output "authorizer_function_name" {
+  description = "Name of the authorizer Lambda function, or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].function_name, null)
+}
+
+output "authorizer_function_arn" {
+  description = "ARN of the authorizer Lambda function, or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].function_arn, null)
+}
+
+output "authorizer_log_group_name" {
+  description = "Name of the authorizer's log group (/aws/lambda/<name>-authorizer), or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].log_group_name, null)
+}
+
+output "authorizer_log_group_arn" {
+  description = "ARN of the authorizer's log group, or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].log_group_arn, null)
 }
 
 output "layer_arn" {
-  description = "ARN of the aws-jwt-verify layer version attached to the authorizer."
-  value       = module.entra_authorizer.layer_arn
+  description = "ARN of the aws-jwt-verify layer version the authorizer uses, or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].layer_arn, null)
 }
 
 ################################################################################
@@ -27,8 +61,47 @@ output "layer_arn" {
 ################################################################################
 
 output "response_function_name" {
-  description = "Name of the sample response (backend) Lambda function; its logs are in /aws/lambda/<name>."
-  value       = module.response_function.function_name
+  description = "Name of the sample backend Lambda function, or null when create_response_function is false."
+  value       = try(module.response_function[0].function_name, null)
+}
+
+output "response_function_arn" {
+  description = "ARN of the sample backend Lambda function, or null when create_response_function is false."
+  value       = try(module.response_function[0].function_arn, null)
+}
+
+output "response_log_group_name" {
+  description = "Name of the sample backend's log group, or null when it is not created."
+  value       = try(module.response_function[0].log_group_name, null)
+}
+
+output "response_log_group_arn" {
+  description = "ARN of the sample backend's log group, or null when it is not created."
+  value       = try(module.response_function[0].log_group_arn, null)
+}
+
+################################################################################
+# IAM
+################################################################################
+
+output "iam_roles" {
+  description = "Execution roles by function (authorizer, response), each { name, arn, permissions_boundary }; name and permissions_boundary are null when create_role is false. A function that is not deployed has no entry."
+  value = merge(
+    {
+      for authorizer in module.entra_authorizer : "authorizer" => {
+        name                 = authorizer.role_name
+        arn                  = authorizer.role_arn
+        permissions_boundary = authorizer.role_permissions_boundary
+      }
+    },
+    {
+      for response in module.response_function : "response" => {
+        name                 = response.role_name
+        arn                  = response.role_arn
+        permissions_boundary = response.role_permissions_boundary
+      }
+    },
+  )
 }
 
 ################################################################################
@@ -38,6 +111,11 @@ output "response_function_name" {
 output "api_id" {
   description = "ID of the HTTP API."
   value       = aws_apigatewayv2_api.this.id
+}
+
+output "api_arn" {
+  description = "ARN of the HTTP API (arn:aws:apigateway:<region>::/apis/<id>), for IAM policies on its management."
+  value       = aws_apigatewayv2_api.this.arn
 }
 
 output "api_endpoint" {
@@ -53,18 +131,74 @@ output "api_execution_arn" {
 output "route_urls" {
   description = "A URL to call each route, by route key, such as { \"GET /auth\" = \"https://<api id>.execute-api.<region>.amazonaws.com/auth\" }. Path parameters stay as written ({id}, {proxy+}): replace them before calling. The $default route maps to the API root."
   value = {
-    for route in var.routes : route => (
+    for route in keys(var.routes) : route => (
       route == "$default" ? "${aws_apigatewayv2_api.this.api_endpoint}/" : "${aws_apigatewayv2_api.this.api_endpoint}${split(" ", route)[1]}"
     )
   }
+}
 
-  precondition {
-    condition     = length(local.routes_without_permission) == 0
-    error_message = "route_permissions has no entry for ${join(", ", local.routes_without_permission)} and no \"*\" entry: the authorizer would deny every call to an unlisted route. Add an entry per route in routes, or a \"*\" entry."
+output "routes" {
+  description = "Every route of the API by route key, the added preflight routes included: { route_id, authorization_type (CUSTOM, JWT or NONE), authorizer_id, integration_id, function_arn (its backend), source_arn (the execute-api ARN its backend's invoke permission is scoped to) }."
+  value = {
+    for key, route in aws_apigatewayv2_route.this : key => {
+      route_id           = route.id
+      authorization_type = route.authorization_type
+      authorizer_id      = route.authorizer_id
+      integration_id     = aws_apigatewayv2_integration.this[key].id
+      function_arn       = aws_apigatewayv2_integration.this[key].integration_uri
+      source_arn         = aws_lambda_permission.route[key].source_arn
+    }
   }
 }
+
+output "preflight_routes" {
+  description = "Public OPTIONS routes the module added so that CORS preflight requests reach API Gateway's CORS handling instead of an authorizer (for ANY and $default entra routes when cors_configuration is set)."
+  value       = local.preflight_route_keys
+}
+
+################################################################################
+# Stage
+################################################################################
+
+output "stage_id" {
+  description = "ID of the $default stage."
+  value       = aws_apigatewayv2_stage.this.id
+}
+
+output "stage_arn" {
+  description = "ARN of the $default stage, for example for a WAF web ACL association."
+  value       = aws_apigatewayv2_stage.this.arn
+}
+
+output "stage_invoke_url" {
+  description = "Invoke URL of the $default stage."
+  value       = aws_apigatewayv2_stage.this.invoke_url
+}
+
+################################################################################
+# Logs
+################################################################################
 
 output "access_log_group_name" {
   description = "Name of the API access log group, or null when access_log_enabled is false."
   value       = try(aws_cloudwatch_log_group.access_logs[0].name, null)
+}
+
+output "access_log_group_arn" {
+  description = "ARN of the API access log group, or null when access_log_enabled is false."
+  value       = try(aws_cloudwatch_log_group.access_logs[0].arn, null)
+}
+
+################################################################################
+# Monitoring
+################################################################################
+
+output "metric_namespace" {
+  description = "CloudWatch namespace of the authorizer's log metrics, or null with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].metric_namespace, null)
+}
+
+output "alarm_arns" {
+  description = "ARNs of the authorizer's alarms by name; empty when create_alarms is false or with the native JWT authorizer."
+  value       = try(module.entra_authorizer[0].alarm_arns, {})
 }

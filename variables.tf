@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name" {
-  description = "Name prefix of every resource: the API is <name>, the functions <name>-authorizer and <name>-response, the layer <name>-jwt-verify. IAM roles are global: use a different name per region."
+  description = "Name prefix of every resource: the API and its access log group are <name>, the functions (and their roles and log groups) <name>-authorizer and <name>-response, the layer <name>-jwt-verify. IAM role names are global: use a different name per Region, or role_name_use_prefix."
   type        = string
   default     = "entra-authz"
 
@@ -24,7 +24,7 @@ variable "tags" {
 ################################################################################
 
 variable "tenant_id" {
-  description = "Entra tenant ID (a GUID) whose tokens are accepted."
+  description = "Entra tenant ID (a GUID): the home tenant whose tokens are accepted."
   type        = string
 
   validation {
@@ -34,7 +34,7 @@ variable "tenant_id" {
 }
 
 variable "audience" {
-  description = "Audience (aud claim) the access token must carry: the API's Application ID URI (api://…, v1 tokens) or its client ID (v2 tokens)."
+  description = "Audience (aud claim) the access token must carry: the API's Application ID URI (api://…, v1 tokens) or its client ID (v2 tokens). A GUID and api://<same GUID> are accepted for each other."
   type        = string
 
   validation {
@@ -55,7 +55,7 @@ variable "additional_audiences" {
 }
 
 variable "token_versions" {
-  description = "Access token versions accepted: 1.0 (issuer https://sts.windows.net/<tenant>/), 2.0 (issuer https://<authority_host>/<tenant>/v2.0) or both. Follows the API app registration's accessTokenAcceptedVersion."
+  description = "Access token versions accepted: 1.0 (issuer https://sts.windows.net/<tenant>/, or the national cloud's), 2.0 (issuer https://<authority host>/<tenant>/v2.0) or both. Follows the API app registration's accessTokenAcceptedVersion."
   type        = list(string)
   default     = ["1.0", "2.0"]
 
@@ -63,21 +63,37 @@ variable "token_versions" {
     condition     = length(var.token_versions) > 0 && alltrue([for version in var.token_versions : contains(["1.0", "2.0"], version)])
     error_message = "token_versions must contain 1.0, 2.0 or both."
   }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || !contains(var.token_versions, "1.0")
+    error_message = "token_versions cannot contain 1.0 with use_native_jwt_authorizer, which verifies v2.0 tokens only: set token_versions = [\"2.0\"] (and accessTokenAcceptedVersion = 2 in the API app registration), or use the Lambda authorizer."
+  }
+}
+
+variable "cloud" {
+  description = "Entra cloud that issues the tokens: public (login.microsoftonline.com), usgov (login.microsoftonline.us) or china (login.chinacloudapi.cn)."
+  type        = string
+  default     = "public"
+
+  validation {
+    condition     = contains(["public", "usgov", "china"], var.cloud)
+    error_message = "cloud must be public, usgov or china."
+  }
 }
 
 variable "authority_host" {
-  description = "Entra authority host name, without scheme: login.microsoftonline.com, or a national cloud's such as login.microsoftonline.us."
+  description = "Override of the cloud's authority host name, without scheme (optionally with :port), such as a test issuer. null uses the host of cloud."
   type        = string
-  default     = "login.microsoftonline.com"
+  default     = null
 
   validation {
-    condition     = can(regex("^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:[0-9]{1,5})?$", var.authority_host))
-    error_message = "authority_host must be a host name (optionally with :port) without scheme or path, such as login.microsoftonline.com."
+    condition     = var.authority_host == null ? true : can(regex("^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:[0-9]{1,5})?$", var.authority_host))
+    error_message = "authority_host must be null or a host name (optionally with :port) without scheme or path, such as login.microsoftonline.com."
   }
 }
 
 variable "jwks_uri" {
-  description = "Override of the JSON Web Key Set URL. null derives it from authority_host and tenant_id."
+  description = "Override of the JSON Web Key Set URL used by the Lambda authorizer. null derives it from the authority host and tenant_id."
   type        = string
   default     = null
 
@@ -85,33 +101,57 @@ variable "jwks_uri" {
     condition     = var.jwks_uri == null ? true : can(regex("^https://[^\\s]+$", var.jwks_uri))
     error_message = "jwks_uri must be null or an https:// URL."
   }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || var.jwks_uri == null
+    error_message = "jwks_uri must be null with use_native_jwt_authorizer, which reads the signing keys from the issuer's discovery document."
+  }
+}
+
+variable "allowed_tenant_ids" {
+  description = "Other tenants (GUIDs) whose tokens are accepted next to tenant_id (multi-tenant). Empty: single-tenant."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_tenant_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
+    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+  }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || length(var.allowed_tenant_ids) == 0
+    error_message = "allowed_tenant_ids must be empty with use_native_jwt_authorizer, which accepts the home tenant's issuer only: use the Lambda authorizer for a multi-tenant API."
+  }
+}
+
+variable "allowed_client_ids" {
+  description = "Application (client) IDs (GUIDs) allowed to call the API (the token's azp or appid). Empty: any client."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_client_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
+    error_message = "allowed_client_ids must contain application (client) IDs, GUIDs such as 04b07795-8ddb-461a-bbee-02f9e1bf7b46."
+  }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || length(var.allowed_client_ids) == 0
+    error_message = "allowed_client_ids must be empty with use_native_jwt_authorizer, which cannot restrict the calling client: use the Lambda authorizer."
+  }
 }
 
 ################################################################################
 # Authorizer
 ################################################################################
 
-variable "route_permissions" {
-  description = "Who may call each route, keyed by route key: a token passes when it holds any of the entry's scopes (scp claim) or any of its roles (roles claim); an entry with neither admits any verified token; the key \"*\" applies to routes not listed. Passed to the authorizer as AUTHZ_ROUTE_PERMISSIONS. Empty: any verified token with at least one scope or role may call every route. Otherwise every route in routes needs an entry, or a \"*\" entry must exist."
-  type = map(object({
-    scopes = optional(list(string), [])
-    roles  = optional(list(string), [])
-  }))
-  default = {}
-
-  validation {
-    condition     = alltrue([for key in keys(var.route_permissions) : can(regex("^(\\*|\\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /\\S*)$", key))])
-    error_message = "route_permissions keys must be route keys such as \"GET /auth\", \"ANY /items/{id}\" or \"$default\", or \"*\" for routes not listed."
-  }
-
-  validation {
-    condition     = alltrue(flatten([for permission in values(var.route_permissions) : [for value in concat(permission.scopes, permission.roles) : can(regex("^\\S{1,256}$", value))]]))
-    error_message = "route_permissions scopes and roles must be names of 1 to 256 characters without spaces, such as api.read or Reports.Read.All."
-  }
+variable "use_native_jwt_authorizer" {
+  description = "Whether to protect the entra routes with API Gateway's own JWT authorizer (issuer https://<authority host>/<tenant>/v2.0, audiences, per-route scopes) instead of the Lambda authorizer: no authorizer function and no layer. It verifies v2.0 tokens of the home tenant and any-of scopes only; the plan fails on every setting it cannot honour (token_versions with 1.0, routes with roles, clients, condition or no scopes, allowed_tenant_ids, allowed_client_ids, simple responses, jwks_uri)."
+  type        = bool
+  default     = false
 }
 
 variable "authorizer_response_mode" {
-  description = "How the authorizer answers API Gateway: iam (an IAM policy covering every route the token may call, so a cached answer is safe for any route) or simple ({ isAuthorized }, valid for one route only)."
+  description = "How the Lambda authorizer answers API Gateway: iam (an IAM policy; with route rules an Allow names only the requested route, without them the whole stage) or simple ({ isAuthorized } for the requested route). With route rules, $context.routeKey is an identity source in both modes."
   type        = string
   default     = "iam"
 
@@ -119,16 +159,32 @@ variable "authorizer_response_mode" {
     condition     = contains(["iam", "simple"], var.authorizer_response_mode)
     error_message = "authorizer_response_mode must be iam or simple."
   }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || var.authorizer_response_mode == "iam"
+    error_message = "authorizer_response_mode must stay iam with use_native_jwt_authorizer, which has no response mode."
+  }
 }
 
 variable "authorizer_cache_ttl_seconds" {
-  description = "Seconds API Gateway caches an authorizer answer per identity source (0 to 3600; 0 disables caching). In simple mode with route_permissions, $context.routeKey joins the identity sources so a cached answer is per route."
+  description = "Seconds API Gateway caches a Lambda authorizer answer per identity source (0 to 3600; 0 disables caching). With route rules, $context.routeKey is an identity source in both response modes, so a cached answer is per token and route."
   type        = number
   default     = 300
 
   validation {
     condition     = var.authorizer_cache_ttl_seconds >= 0 && var.authorizer_cache_ttl_seconds <= 3600 && floor(var.authorizer_cache_ttl_seconds) == var.authorizer_cache_ttl_seconds
     error_message = "authorizer_cache_ttl_seconds must be a whole number of seconds between 0 and 3600."
+  }
+}
+
+variable "verified_token_cache_seconds" {
+  description = "Upper bound, in seconds (0 to 3600), on how long the authorizer reuses a verified token's claims inside one container: an entry lives until the token expires or this many seconds pass, whichever is first. Route rules are still evaluated on every request. 0 disables the cache."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.verified_token_cache_seconds >= 0 && var.verified_token_cache_seconds <= 3600 && floor(var.verified_token_cache_seconds) == var.verified_token_cache_seconds
+    error_message = "verified_token_cache_seconds must be a whole number of seconds between 0 and 3600."
   }
 }
 
@@ -181,7 +237,7 @@ variable "layer_package_path" {
 ################################################################################
 
 variable "runtime" {
-  description = "Lambda runtime of both functions: nodejs20.x, nodejs22.x or nodejs24.x (nodejs24.x needs an AWS provider release that knows it; 5.x does not)."
+  description = "Lambda runtime of both functions (and of the layer): nodejs20.x, nodejs22.x or nodejs24.x (nodejs24.x needs AWS provider 6.21.0 or later)."
   type        = string
   default     = "nodejs22.x"
 
@@ -202,30 +258,41 @@ variable "architecture" {
   }
 }
 
-variable "log_level" {
-  description = "Log level of both functions (LOG_LEVEL): debug, info, warn or error."
+variable "application_log_level" {
+  description = "Lowest level of both functions' log lines Lambda keeps (JSON log format; Lambda sets AWS_LAMBDA_LOG_LEVEL from it): TRACE, DEBUG, INFO, WARN, ERROR or FATAL. WARN keeps the authorizer's refusals and failures and drops its per-request allow lines (INFO); the access log records allowed calls."
   type        = string
-  default     = "info"
+  default     = "WARN"
 
   validation {
-    condition     = contains(["debug", "info", "warn", "error"], var.log_level)
-    error_message = "log_level must be debug, info, warn or error."
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
   }
 }
 
-variable "log_retention_in_days" {
-  description = "Days CloudWatch keeps the functions' logs and the access logs. 0 keeps them forever."
-  type        = number
-  default     = 30
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's log lines for both functions (START, END and REPORT are INFO): DEBUG, INFO or WARN."
+  type        = string
+  default     = "WARN"
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN."
+  }
+}
+
+variable "create_response_function" {
+  description = "Whether to deploy the sample backend <name>-response, the target of every route without function_arn. Set false when every route in routes names its function_arn."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.create_response_function || alltrue([for route in values(var.routes) : route.function_arn != null])
+    error_message = "create_response_function is false, so every route in routes needs a function_arn: the sample backend is the target of routes without one."
   }
 }
 
 variable "response_package_path" {
-  description = "Path to your own backend package (.zip, handler index.handler). null uses this repository's sample, dist/response.zip."
+  description = "Path to your own package for the sample backend (.zip, handler index.handler). null uses this repository's dist/response.zip."
   type        = string
   default     = null
 
@@ -236,27 +303,108 @@ variable "response_package_path" {
 }
 
 ################################################################################
+# IAM
+################################################################################
+
+variable "create_role" {
+  description = "Whether to create an execution role per function. false: pass role_arn, one existing role both functions use; it must let Lambda assume it and write to /aws/lambda/<name>-authorizer and /aws/lambda/<name>-response."
+  type        = bool
+  default     = true
+}
+
+variable "role_arn" {
+  description = "ARN of the existing execution role both functions use when create_role is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.create_role || var.role_arn != null
+    error_message = "role_arn must be set when create_role is false: the functions need an execution role."
+  }
+}
+
+variable "role_name_use_prefix" {
+  description = "Whether <name>-authorizer and <name>-response are role name prefixes to which AWS appends a unique suffix, so the same name can be deployed in several Regions of one account (IAM role names are global). Prefixes are cut to 38 characters."
+  type        = bool
+  default     = false
+}
+
+variable "role_path" {
+  description = "IAM path of every role the module creates."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{1,510}/)?$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with / (such as / or /lambda/), at most 512 printable characters."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy set as the permissions boundary of every role the module creates, or null for none."
+  type        = string
+  default     = null
+}
+
+################################################################################
 # API
 ################################################################################
 
 variable "routes" {
-  description = "Route keys of the API (\"GET /auth\", \"ANY /items/{id}\", \"$default\"), each sent to the sample response function and protected by the authorizer."
-  type        = list(string)
-  default     = ["GET /auth"]
+  description = "Routes of the API, keyed by route key (\"GET /auth\", \"ANY /items/{id}\", \"$default\"). function_arn: the backend Lambda (null: the sample backend); the module grants API Gateway permission to invoke it for this route only. authorization: \"entra\" (default) or \"none\" for a public route. Rules of an entra route, each part that is set must hold: scopes/roles (the token holds one of the scopes or one of the roles; with neither, at least one scope or role), clients (the calling app's client ID is listed), condition (a CEL expression over claims is true)."
+  type = map(object({
+    function_arn  = optional(string)
+    authorization = optional(string, "entra")
+    scopes        = optional(list(string), [])
+    roles         = optional(list(string), [])
+    clients       = optional(list(string), [])
+    condition     = optional(string)
+  }))
+  default = { "GET /auth" = {} }
 
   validation {
-    condition     = length(var.routes) > 0 && length(distinct(var.routes)) == length(var.routes)
-    error_message = "routes must list at least one route key, each once."
+    condition     = length(var.routes) > 0 && alltrue([for key in keys(var.routes) : can(regex("^(\\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /\\S*)$", key))])
+    error_message = "routes must have at least one key, each a route key: a method (ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS), a space and a path starting with /, such as \"GET /auth\" or \"ANY /items/{id}\"; or \"$default\"."
   }
 
   validation {
-    condition     = alltrue([for route in var.routes : can(regex("^(\\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /\\S*)$", route))])
-    error_message = "routes must be route keys: a method (ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS), a space and a path starting with /, such as \"GET /auth\" or \"ANY /items/{id}\"; or \"$default\"."
+    condition     = alltrue([for route in values(var.routes) : contains(["entra", "none"], route.authorization)])
+    error_message = "routes authorization must be \"entra\" (the default: a token is required) or \"none\" (a public route)."
+  }
+
+  validation {
+    condition     = alltrue([for route in values(var.routes) : route.authorization == "entra" || (length(route.scopes) + length(route.roles) + length(route.clients) == 0 && route.condition == null)])
+    error_message = "routes with authorization = \"none\" are public and cannot carry scopes, roles, clients or condition: remove them, or make the route \"entra\"."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for route in values(var.routes) : [for value in concat(route.scopes, route.roles) : can(regex("^\\S{1,256}$", value))]]))
+    error_message = "routes scopes and roles must be names of 1 to 256 characters without spaces, such as api.read or Reports.Read.All."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for route in values(var.routes) : [for client in route.clients : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", client))]]))
+    error_message = "routes clients must be application (client) IDs, GUIDs such as 04b07795-8ddb-461a-bbee-02f9e1bf7b46."
+  }
+
+  validation {
+    condition     = alltrue([for route in values(var.routes) : route.condition == null ? true : (length(trimspace(route.condition)) > 0 && length(route.condition) <= 1024)])
+    error_message = "routes condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"."
+  }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || alltrue([for route in values(var.routes) : length(route.roles) == 0 && length(route.clients) == 0 && route.condition == null])
+    error_message = "routes cannot have roles, clients or condition with use_native_jwt_authorizer, which checks scopes only: remove them, or use the Lambda authorizer."
+  }
+
+  validation {
+    condition     = !var.use_native_jwt_authorizer || alltrue([for route in values(var.routes) : route.authorization == "none" || length(route.scopes) > 0])
+    error_message = "routes need at least one scope on every entra route with use_native_jwt_authorizer: without scopes it would admit any token of the audience, where the Lambda authorizer requires at least one scope or role. Add scopes, or use the Lambda authorizer."
   }
 }
 
 variable "cors_configuration" {
-  description = "CORS settings of the API, or null for none. API Gateway then answers preflight OPTIONS requests itself, without calling the authorizer."
+  description = "CORS settings of the API, or null for none. API Gateway answers browser preflight requests (OPTIONS) itself. An OPTIONS request would match an ANY or $default route and meet its authorizer first, so for each such entra route the module adds a public OPTIONS route to the same backend (OPTIONS <path>, or OPTIONS /{proxy+} for $default)."
   type = object({
     allow_origins     = optional(list(string), [])
     allow_methods     = optional(list(string), [])
@@ -273,19 +421,132 @@ variable "cors_configuration" {
   }
 }
 
+################################################################################
+# Stage
+################################################################################
+
 variable "access_log_enabled" {
-  description = "Whether the $default stage writes access logs to a CloudWatch log group (/aws/apigateway/<name>)."
+  description = "Whether the $default stage writes an access log line per request to /aws/apigateway/<name>: with the authorizer's principal, status, error and latency, every call, allowed or not, is on record without an authorizer log line per request."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "access_log_format" {
-  description = "Format of one access log line; $context variables are expanded. null uses a JSON line with the route, status and the authorizer's outcome and latency."
+  description = "Format of one access log line; $context variables are expanded. null uses a JSON line with the request ID, route key, status, the authorizer's principalId, status, error and latency, and the integration's latency and error."
   type        = string
   default     = null
 
   validation {
     condition     = var.access_log_format == null ? true : can(regex("\\$context\\.requestId", var.access_log_format))
     error_message = "access_log_format must be null or include $context.requestId, as API Gateway requires."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Burst limit of every route on the $default stage (requests; 0 to 5000). API Gateway answers 429 beyond it, before calling the authorizer."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.throttling_burst_limit >= 0 && var.throttling_burst_limit <= 5000 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number of requests between 0 and 5000 (the account's default burst quota)."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Steady-state rate limit of every route on the $default stage (requests per second; 0 to 10000)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_rate_limit >= 0 && var.throttling_rate_limit <= 10000
+    error_message = "throttling_rate_limit must be between 0 and 10000 requests per second (the account's default quota)."
+  }
+}
+
+variable "detailed_metrics_enabled" {
+  description = "Whether the $default stage publishes per-route CloudWatch metrics (billed as custom metrics)."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Logs
+################################################################################
+
+variable "authorizer_log_retention_in_days" {
+  description = "Days CloudWatch keeps the authorizer's logs (refusals and failures at the default level). 0 keeps them forever."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.authorizer_log_retention_in_days)
+    error_message = "authorizer_log_retention_in_days must be a value CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "response_log_retention_in_days" {
+  description = "Days CloudWatch keeps the sample backend's logs. 0 keeps them forever."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.response_log_retention_in_days)
+    error_message = "response_log_retention_in_days must be a value CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "access_log_retention_in_days" {
+  description = "Days CloudWatch keeps the API's access logs, the record of every call. 0 keeps them forever."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.access_log_retention_in_days)
+    error_message = "access_log_retention_in_days must be a value CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "kms_key_id" {
+  description = "ARN of the KMS key that encrypts every log group the module creates, or null for CloudWatch's own encryption. Its key policy must allow the Region's CloudWatch Logs service principal (logs.<region>.amazonaws.com)."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Monitoring
+################################################################################
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the authorizer's log metrics (Refusals, RefusalsByReason, JwksUnavailable, InvalidConfiguration, Errors). null uses EntraAuthorizer/<name>-authorizer."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.metric_namespace == null ? true : can(regex("^[A-Za-z0-9 ._#:/-]{1,255}$", var.metric_namespace)) && !startswith(coalesce(var.metric_namespace, "-"), "AWS/")
+    error_message = "metric_namespace must be null or 1 to 255 letters, digits, spaces or ._#:/- and must not start with AWS/ (reserved)."
+  }
+}
+
+variable "create_alarms" {
+  description = "Whether to create CloudWatch alarms on the Lambda authorizer: JWKS outage, configuration error, refusal rate above alarm_refusal_rate_threshold, throttles and errors."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or recovers, such as SNS topics. Empty: the alarms only change state."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_refusal_rate_threshold" {
+  description = "Percentage of authorizer invocations ending in a refusal above which the refusal-rate alarm fires (5-minute periods of at least 10 invocations, 3 in a row)."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.alarm_refusal_rate_threshold > 0 && var.alarm_refusal_rate_threshold <= 100
+    error_message = "alarm_refusal_rate_threshold must be a percentage above 0 and at most 100."
   }
 }

@@ -7,7 +7,7 @@
 // placeholder archives where a package is not built yet: no test here depends on their content.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const INIT_SCRIPT = path.join(REPO, "scripts", "terraform-init.sh");
 const FIXTURES = path.join(REPO, "test", "terraform", "fixtures");
 const PACKAGES = ["authorizer.zip", "response.zip", "jwt-verify-layer.zip"];
-const SUBMODULES = ["entra-authorizer", "jwt-verify-layer", "response-function"];
+const SUBMODULES = ["entra-authorizer", "function", "jwt-verify-layer", "response-function"];
+const MODULE_FILES = ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"];
 // An empty but valid zip archive: only the end-of-central-directory record.
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
@@ -54,7 +55,19 @@ async function run(command: string, args: string[], cwd: string): Promise<string
 const terraform = (cwd: string, ...args: string[]) => run("terraform", args, cwd);
 const init = (cwd: string, ...args: string[]) => run(INIT_SCRIPT, [cwd, ...args], cwd);
 
-/** Copies the Terraform sources, skipping everything Terraform or CDKTF generates. */
+/** The message of a command expected to fail; the test fails if it succeeds. */
+async function failure(command: Promise<unknown>): Promise<string> {
+  const outcome = await command.then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  if (outcome === undefined) {
+    throw new Error("the command succeeded, but it was expected to fail");
+  }
+  return outcome;
+}
+
+/** Copies the Terraform sources, skipping everything Terraform generates. */
 async function copyTerraformSources(target: string): Promise<void> {
   const generated = new Set([".terraform", "cdktf.out", "node_modules", ".terraform.lock.hcl", ".gen"]);
   const filter = (source: string) => {
@@ -64,7 +77,7 @@ async function copyTerraformSources(target: string): Promise<void> {
   for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]) {
     await cp(path.join(REPO, file), path.join(target, file));
   }
-  for (const dir of ["modules", "examples", "test/terraform"]) {
+  for (const dir of ["modules", "examples", "mocks", "test/terraform"]) {
     await cp(path.join(REPO, dir), path.join(target, dir), { recursive: true, filter });
   }
   await mkdir(path.join(target, "dist"), { recursive: true });
@@ -74,8 +87,6 @@ async function copyTerraformSources(target: string): Promise<void> {
       ? cp(built, path.join(target, "dist", zip))
       : writeFile(path.join(target, "dist", zip), EMPTY_ZIP));
   }
-  // The CDKTF example resolves cdktf and constructs by walking up to a node_modules folder.
-  await symlink(path.join(REPO, "node_modules"), path.join(target, "node_modules"), "dir");
 }
 
 interface PlanResourceChange {
@@ -83,25 +94,19 @@ interface PlanResourceChange {
   change: { actions: string[]; after: Record<string, unknown> | null };
 }
 
-/** Plans a configuration offline with fake credentials; returns its resource changes. */
-async function planOffline(dir: string, vars: Record<string, string>): Promise<PlanResourceChange[]> {
-  await cp(path.join(FIXTURES, "provider_override.tf"), path.join(dir, "aws_override.tf"));
-  await init(dir);
-  await terraform(dir, "validate", "-no-color");
-  const varArgs = Object.entries(vars).map(([name, value]) => `-var=${name}=${value}`);
-  await terraform(
-    dir,
-    "plan",
-    "-no-color",
-    "-lock=false",
-    "-refresh=false",
-    "-out=offline.tfplan",
-    ...varArgs,
-  );
-  const plan = JSON.parse(await terraform(dir, "show", "-json", "offline.tfplan")) as {
+/** Plans an initialised configuration offline; returns its resource changes. */
+async function plan(dir: string, ...args: string[]): Promise<PlanResourceChange[]> {
+  await terraform(dir, "plan", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan", ...args);
+  const shown = JSON.parse(await terraform(dir, "show", "-json", "offline.tfplan")) as {
     resource_changes: PlanResourceChange[];
   };
-  return plan.resource_changes;
+  return shown.resource_changes;
+}
+
+/** Gives a configuration fake credentials, so that plans need no AWS account, and initialises it. */
+async function prepareOffline(dir: string): Promise<void> {
+  await cp(path.join(FIXTURES, "provider_override.tf"), path.join(dir, "aws_override.tf"));
+  await init(dir);
 }
 
 function createdAddresses(changes: PlanResourceChange[]): string[] {
@@ -113,23 +118,31 @@ function createdAddresses(changes: PlanResourceChange[]): string[] {
 
 /** The resources the root module creates by default, under a module address prefix. */
 function rootModuleResources(prefix: string, routes: string[]): string[] {
+  const authorizer = "module.entra_authorizer[0]";
+  const response = "module.response_function[0].module.function";
   return [
     "aws_apigatewayv2_api.this",
-    "aws_apigatewayv2_integration.this",
-    ...routes.map((route) => `aws_apigatewayv2_route.this["${route}"]`),
+    ...routes.flatMap((route) => [
+      `aws_apigatewayv2_integration.this["${route}"]`,
+      `aws_apigatewayv2_route.this["${route}"]`,
+      `aws_lambda_permission.route["${route}"]`,
+    ]),
     "aws_apigatewayv2_stage.this",
-    "aws_lambda_permission.integration",
-    "module.entra_authorizer.aws_apigatewayv2_authorizer.this",
-    "module.entra_authorizer.aws_cloudwatch_log_group.this",
-    "module.entra_authorizer.aws_iam_role.this",
-    "module.entra_authorizer.aws_iam_role_policy.logs",
-    "module.entra_authorizer.aws_lambda_function.this",
-    "module.entra_authorizer.aws_lambda_permission.authorizer",
-    "module.jwt_verify_layer.aws_lambda_layer_version.this",
-    "module.response_function.aws_cloudwatch_log_group.this",
-    "module.response_function.aws_iam_role.this",
-    "module.response_function.aws_iam_role_policy.logs",
-    "module.response_function.aws_lambda_function.this",
+    "aws_cloudwatch_log_group.access_logs[0]",
+    `${authorizer}.aws_apigatewayv2_authorizer.this`,
+    ...["errors", "invalid-configuration", "jwks-unavailable", "refusals", "refusals-by-reason"].map(
+      (filter) => `${authorizer}.aws_cloudwatch_log_metric_filter.this["${filter}"]`,
+    ),
+    `${authorizer}.aws_lambda_permission.authorizer`,
+    `${authorizer}.module.function.aws_cloudwatch_log_group.this`,
+    `${authorizer}.module.function.aws_iam_role.this[0]`,
+    `${authorizer}.module.function.aws_iam_role_policy.logs[0]`,
+    `${authorizer}.module.function.aws_lambda_function.this`,
+    `${authorizer}.module.layer[0].aws_lambda_layer_version.this`,
+    `${response}.aws_cloudwatch_log_group.this`,
+    `${response}.aws_iam_role.this[0]`,
+    `${response}.aws_iam_role_policy.logs[0]`,
+    `${response}.aws_lambda_function.this`,
   ].map((address) => `${prefix}${address}`);
 }
 
@@ -139,6 +152,11 @@ function planned(changes: PlanResourceChange[], address: string): Record<string,
     throw new Error(`${address} is not in the plan`);
   }
   return change.change.after;
+}
+
+/** The first (only) element of a nested block, as the plan JSON lists blocks. */
+function block(after: Record<string, unknown>, name: string): Record<string, unknown> {
+  return (after[name] as Record<string, unknown>[])[0] ?? {};
 }
 
 beforeAll(async () => {
@@ -163,24 +181,34 @@ describe("terraform formatting and validation", () => {
     expect(diff).toBe("");
   });
 
-  it("validates the root module and every submodule", TIMEOUT, async () => {
-    for (const dir of [".", ...SUBMODULES.map((name) => `modules/${name}`)]) {
-      const moduleDir = path.join(copy, dir);
-      await init(moduleDir);
+  // Validating the root module validates every module it calls, and it calls them all: one init
+  // instead of one per folder. The mocked suites below then plan each module on its own.
+  it("validates the root module and, through it, every submodule", TIMEOUT, async () => {
+    await init(copy);
 
-      const output = await terraform(moduleDir, "validate", "-json", "-no-color");
+    const output = await terraform(copy, "validate", "-json", "-no-color");
 
-      expect(JSON.parse(output), dir).toMatchObject({ valid: true, error_count: 0 });
-    }
+    expect(JSON.parse(output)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  it("lists every submodule folder it validates", TIMEOUT, async () => {
+  it("lists every submodule folder it validates and tests", TIMEOUT, async () => {
     const folders = (await readdir(path.join(REPO, "modules"), { withFileTypes: true }))
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
       .sort();
 
     expect(folders).toEqual(SUBMODULES);
+  });
+
+  it("gives every module folder the same file set", async () => {
+    for (const dir of [".", ...SUBMODULES.map((name) => `modules/${name}`)]) {
+      const files = await readdir(path.join(REPO, dir));
+
+      expect(
+        MODULE_FILES.filter((file) => !files.includes(file)),
+        dir,
+      ).toEqual([]);
+    }
   });
 });
 
@@ -201,51 +229,42 @@ describe("terraform test with a mocked AWS provider", () => {
 });
 
 describe("examples", () => {
-  it("plans examples/complete offline with the root module's resources", TIMEOUT, async () => {
+  it("plans examples/complete offline: the walkthrough's stack with access logs", TIMEOUT, async () => {
     const dir = path.join(copy, "examples", "complete");
+    await prepareOffline(dir);
 
-    const changes = await planOffline(dir, { tenant_id: TENANT_ID, audience: "api://entra-authz-demo" });
+    const changes = await plan(dir, `-var=tenant_id=${TENANT_ID}`, "-var=audience=api://entra-authz-demo");
 
-    expect(createdAddresses(changes)).toEqual(
-      [
-        ...rootModuleResources("module.entra_api.", ["GET /auth"]),
-        "module.entra_api.aws_cloudwatch_log_group.access_logs[0]",
-      ].sort(),
+    expect(createdAddresses(changes)).toEqual(rootModuleResources("module.entra_api.", ["GET /auth"]).sort());
+    const authorizer = planned(
+      changes,
+      "module.entra_api.module.entra_authorizer[0].module.function.aws_lambda_function.this",
     );
-    const authorizer = planned(changes, "module.entra_api.module.entra_authorizer.aws_lambda_function.this");
     expect(authorizer).toMatchObject({
       runtime: "nodejs22.x",
       handler: "index.handler",
       architectures: ["arm64"],
       environment: [{ variables: { ENTRA_TENANT_ID: TENANT_ID, ENTRA_AUDIENCE: "api://entra-authz-demo" } }],
+      logging_config: [{ log_format: "JSON", application_log_level: "WARN", system_log_level: "WARN" }],
     });
   });
 
   it("plans examples/existing-http-api offline with the authorizer on both routes", TIMEOUT, async () => {
     const dir = path.join(copy, "examples", "existing-http-api");
+    await prepareOffline(dir);
 
-    const changes = await planOffline(dir, { tenant_id: TENANT_ID, audience: "api://orders-api" });
+    const changes = await plan(dir, `-var=tenant_id=${TENANT_ID}`, "-var=audience=api://orders-api");
 
     expect(createdAddresses(changes)).toEqual(
-      [
+      expect.arrayContaining([
         "aws_apigatewayv2_api.this",
-        "aws_apigatewayv2_integration.backend",
         'aws_apigatewayv2_route.this["GET /items"]',
         'aws_apigatewayv2_route.this["GET /reports"]',
-        "aws_apigatewayv2_stage.default",
-        "aws_lambda_permission.backend",
-        "module.backend.aws_cloudwatch_log_group.this",
-        "module.backend.aws_iam_role.this",
-        "module.backend.aws_iam_role_policy.logs",
-        "module.backend.aws_lambda_function.this",
+        "module.backend.module.function.aws_lambda_function.this",
         "module.entra_authorizer.aws_apigatewayv2_authorizer.this",
-        "module.entra_authorizer.aws_cloudwatch_log_group.this",
-        "module.entra_authorizer.aws_iam_role.this",
-        "module.entra_authorizer.aws_iam_role_policy.logs",
-        "module.entra_authorizer.aws_lambda_function.this",
-        "module.entra_authorizer.aws_lambda_permission.authorizer",
-        "module.entra_authorizer.aws_lambda_layer_version.this[0]",
-      ].sort(),
+        "module.entra_authorizer.module.function.aws_lambda_function.this",
+        "module.entra_authorizer.module.layer[0].aws_lambda_layer_version.this",
+      ]),
     );
     for (const route of ["GET /items", "GET /reports"]) {
       expect(planned(changes, `aws_apigatewayv2_route.this["${route}"]`)).toMatchObject({
@@ -253,82 +272,271 @@ describe("examples", () => {
         authorization_type: "CUSTOM",
       });
     }
-    const environment = planned(changes, "module.entra_authorizer.aws_lambda_function.this").environment as [
-      { variables: Record<string, string> },
-    ];
-    expect(JSON.parse(environment[0].variables.AUTHZ_ROUTE_PERMISSIONS ?? "null")).toEqual({
-      "GET /items": { scopes: ["api.read"], roles: [] },
-      "GET /reports": { scopes: [], roles: ["Reports.Read.All"] },
+    const authorizer = planned(changes, "module.entra_authorizer.module.function.aws_lambda_function.this");
+    const variables = block(authorizer, "environment").variables as Record<string, string>;
+    expect(JSON.parse(variables.AUTHZ_ROUTE_PERMISSIONS ?? "null")).toEqual({
+      "GET /items": { scopes: ["api.read"] },
+      "GET /reports": { roles: ["Reports.Read.All"] },
+    });
+    expect(planned(changes, "module.entra_authorizer.aws_apigatewayv2_authorizer.this")).toMatchObject({
+      identity_sources: ["$context.routeKey", "$request.header.Authorization"],
+    });
+  });
+});
+
+describe("offline plans of the root module with every option", () => {
+  let dir: string;
+  let changes: PlanResourceChange[];
+  const lambda = "module.lambda";
+  const authorizer = `${lambda}.module.entra_authorizer[0]`;
+
+  beforeAll(async () => {
+    dir = path.join(copy, "test", "terraform", "fixtures", "offline");
+    await prepareOffline(dir);
+    changes = await plan(dir);
+  }, TIMEOUT.timeout);
+
+  it("gives the authorizer function its settings, JSON logs and its layer", () => {
+    const fn = planned(changes, `${authorizer}.module.function.aws_lambda_function.this`);
+    expect(fn).toMatchObject({
+      function_name: "offline-lambda-authorizer",
+      runtime: "nodejs20.x",
+      architectures: ["x86_64"],
+      memory_size: 512,
+      timeout: 8,
+      logging_config: [
+        {
+          log_format: "JSON",
+          application_log_level: "INFO",
+          system_log_level: "DEBUG",
+          log_group: "/aws/lambda/offline-lambda-authorizer",
+        },
+      ],
+    });
+    const variables = block(fn, "environment").variables as Record<string, string>;
+    expect(variables).toMatchObject({ AUTHZ_TOKEN_CACHE_SECONDS: "120", ENTRA_CLOUD: "public" });
+    expect(variables).not.toHaveProperty("LOG_LEVEL");
+    // The layer declares the function's runtime, not a literal.
+    expect(planned(changes, `${authorizer}.module.layer[0].aws_lambda_layer_version.this`)).toMatchObject({
+      layer_name: "offline-lambda-jwt-verify",
+      compatible_runtimes: ["nodejs20.x"],
     });
   });
 
-  it("synthesizes examples/cdktf offline into a stack that validates and plans", TIMEOUT, async () => {
-    const example = path.join(copy, "examples", "cdktf");
-    const outdir = path.join(workspace, "cdktf.out");
-    await exec(path.join(REPO, "node_modules", ".bin", "tsx"), ["main.ts"], {
-      cwd: example,
-      env: {
-        ...ENV,
-        CDKTF_OUTDIR: outdir,
-        DISABLE_VERSION_CHECK: "true",
-        CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true",
-      },
-    });
-    const stack = path.join(outdir, "stacks", "entra-api");
-    const synthesized = JSON.parse(await readFile(path.join(stack, "cdk.tf.json"), "utf8")) as {
-      module: Record<string, { source: string }>;
+  it("puts the IAM guardrails on every role and the key and retention on every log group", () => {
+    for (const [fn, prefix] of [
+      [`${authorizer}.module.function`, "offline-lambda-authorizer-"],
+      [`${lambda}.module.response_function[0].module.function`, "offline-lambda-response-"],
+    ] as const) {
+      expect(planned(changes, `${fn}.aws_iam_role.this[0]`)).toMatchObject({
+        name_prefix: prefix,
+        path: "/workloads/",
+        permissions_boundary: "arn:aws:iam::123456789012:policy/workload-boundary",
+      });
+    }
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const retention = (address: string) => {
+      const group = planned(changes, address);
+      return [group.kms_key_id, group.retention_in_days];
     };
+    expect(retention(`${authorizer}.module.function.aws_cloudwatch_log_group.this`)).toEqual([key, 90]);
+    expect(
+      retention(`${lambda}.module.response_function[0].module.function.aws_cloudwatch_log_group.this`),
+    ).toEqual([key, 7]);
+    expect(retention(`${lambda}.aws_cloudwatch_log_group.access_logs[0]`)).toEqual([key, 400]);
+  });
 
-    expect(path.resolve(stack, synthesized.module.entra_api?.source ?? "")).toBe(copy);
+  it("logs every call in JSON and throttles every route on the stage", () => {
+    const stage = planned(changes, `${lambda}.aws_apigatewayv2_stage.this`);
+    expect(block(stage, "default_route_settings")).toMatchObject({
+      throttling_burst_limit: 200,
+      throttling_rate_limit: 100,
+      detailed_metrics_enabled: true,
+    });
+    const format = JSON.parse(block(stage, "access_log_settings").format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      routeKey: "$context.routeKey",
+      status: "$context.status",
+      authorizerPrincipal: "$context.authorizer.principalId",
+      authorizerError: "$context.authorizer.error",
+      authorizerStatus: "$context.authorizer.status",
+      authorizerLatency: "$context.authorizer.latency",
+    });
+  });
 
-    const changes = await planOffline(stack, { tenant_id: TENANT_ID, audience: "api://entra-authz-demo" });
+  it("adds a public OPTIONS route for each ANY and $default route when CORS is set", () => {
+    const routes = changes
+      .filter((change) => change.address.startsWith(`${lambda}.aws_apigatewayv2_route.this[`))
+      .map((change) => [change.change.after?.route_key, change.change.after?.authorization_type]);
 
-    expect(createdAddresses(changes)).toEqual(rootModuleResources("module.entra_api.", ["GET /auth"]).sort());
+    expect(Object.fromEntries(routes)).toEqual({
+      $default: "CUSTOM",
+      "ANY /items/{id}": "CUSTOM",
+      "GET /auth": "CUSTOM",
+      "GET /health": "NONE",
+      "OPTIONS /items/{id}": "NONE",
+      "OPTIONS /{proxy+}": "NONE",
+    });
+  });
+
+  it("creates the five alarms when asked", () => {
+    const alarms = createdAddresses(changes).filter((address) =>
+      address.startsWith(`${authorizer}.aws_cloudwatch_metric_alarm.`),
+    );
+
+    expect(alarms).toHaveLength(5);
+  });
+
+  it("plans no authorizer function and no layer with the native JWT authorizer", () => {
+    const native = createdAddresses(changes).filter((address) => address.startsWith("module.native."));
+
+    expect(native.filter((address) => address.includes("entra_authorizer"))).toEqual([]);
+    expect(native.filter((address) => address.includes("aws_lambda_layer_version"))).toEqual([]);
+    expect(native.filter((address) => address.endsWith("aws_lambda_function.this"))).toEqual([
+      "module.native.module.response_function[0].module.function.aws_lambda_function.this",
+    ]);
+    expect(planned(changes, "module.native.aws_apigatewayv2_authorizer.jwt[0]")).toMatchObject({
+      authorizer_type: "JWT",
+      jwt_configuration: [{ issuer: `https://login.microsoftonline.com/${TENANT_ID}/v2.0` }],
+    });
+  });
+
+  it("refuses at plan time an environment Lambda would refuse at apply", TIMEOUT, async () => {
+    // About 40 routes with three names each: past Lambda's 4 KB.
+    const extra = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [
+        `GET /resource${i}/items`,
+        { scopes: [`Resource${i}.Read`, `Resource${i}.Write`, `Resource${i}.Admin`] },
+      ]),
+    );
+    await writeFile(path.join(dir, "oversized.tfvars.json"), JSON.stringify({ extra_routes: extra }));
+
+    const message = await failure(plan(dir, "-var-file=oversized.tfvars.json"));
+
+    expect(message.replace(/\s+/g, " ")).toMatch(
+      /The authorizer's environment would be \d+ bytes, and Lambda refuses more than 4096 .* Shorten the route rules/,
+    );
   });
 });
 
 describe("a configuration outside the repository", () => {
-  let external: string;
-
-  beforeAll(async () => {
-    external = path.join(workspace, "external");
-    await mkdir(path.join(external, "tests"), { recursive: true });
-    const template = await readFile(path.join(FIXTURES, "external", "main.tf.tpl"), "utf8");
-    await writeFile(path.join(external, "main.tf"), template.replaceAll("__REPO__", copy));
-    await cp(
-      path.join(FIXTURES, "external", "tests", "external.tftest.hcl"),
-      path.join(external, "tests", "external.tftest.hcl"),
+  /** Writes the consumer fixture with its module sources, and initialises it. */
+  async function consumer(name: string, sources: { root: string; modules: string; repo: string }) {
+    const dir = path.join(workspace, name);
+    await mkdir(path.join(dir, "tests"), { recursive: true });
+    const fill = (text: string) =>
+      text
+        .replaceAll("__ROOT_PATH__", sources.repo)
+        .replaceAll("__ROOT__", sources.root)
+        .replaceAll("__MODULES__", sources.modules);
+    const fixture = path.join(FIXTURES, "consumer");
+    await writeFile(
+      path.join(dir, "main.tf"),
+      fill(await readFile(path.join(fixture, "main.tf.tpl"), "utf8")),
     );
-  });
+    await writeFile(
+      path.join(dir, "tests", "consumer.tftest.hcl"),
+      fill(await readFile(path.join(fixture, "tests", "consumer.tftest.hcl"), "utf8")),
+    );
+    await init(dir);
+    return dir;
+  }
 
-  it("applies and destroys both modules by absolute path against a mocked provider", TIMEOUT, async () => {
-    await init(external);
-
-    const output = await terraform(external, "test", "-no-color");
-
+  function expectAppliedAndDestroyed(output: string): void {
     expect(output).toMatch(/Success! 1 passed, 0 failed\./);
+    expect(output).not.toMatch(/left the following resources in state/);
+  }
+
+  // Terraform links an absolute local path into .terraform/modules as a package of its own; the
+  // // makes the whole repository that package, so ../../dist and ../function stay inside it.
+  it("applies and destroys the three consumer scenarios by absolute path", TIMEOUT, async () => {
+    const dir = await consumer("consumer-absolute", {
+      root: copy,
+      modules: `${copy}//modules`,
+      repo: copy,
+    });
+
+    expectAppliedAndDestroyed(await terraform(dir, "test", "-no-color"));
   });
 
-  it("plans both modules by absolute path offline", TIMEOUT, async () => {
-    const changes = await planOffline(external, {});
+  it("applies and destroys the three consumer scenarios by relative path", TIMEOUT, async () => {
+    const dir = await consumer("consumer-relative", {
+      root: "../repo",
+      modules: "../repo/modules",
+      repo: "../repo",
+    });
 
-    const created = createdAddresses(changes);
+    expectAppliedAndDestroyed(await terraform(dir, "test", "-no-color"));
+  });
+
+  it("refuses a submodule's absolute path without //, as docs/terraform.md says", TIMEOUT, async () => {
+    const dir = path.join(workspace, "consumer-single-slash");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, "main.tf"),
+      `module "authorizer" {\n  source = "${copy}/modules/entra-authorizer"\n}\n`,
+    );
+
+    const message = await failure(init(dir));
+
+    expect(message).toMatch(/Local module path escapes module package/);
+  });
+
+  it("plans the root module and a submodule from git with //subdir", TIMEOUT, async () => {
+    const git = path.join(workspace, "git-repo");
+    await cp(copy, git, { recursive: true, filter: (source) => path.basename(source) !== ".terraform" });
+    for (const args of [
+      ["init", "--quiet"],
+      ["add", "--all"],
+      [
+        "-c",
+        "user.name=test",
+        "-c",
+        "user.email=test@example.invalid",
+        "commit",
+        "--quiet",
+        "-m",
+        "snapshot",
+      ],
+    ]) {
+      await run("git", args, git);
+    }
+    const dir = path.join(workspace, "consumer-git");
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, "main.tf"),
+      [
+        `module "stack" {`,
+        `  source    = "git::file://${git}"`,
+        `  tenant_id = "${TENANT_ID}"`,
+        `  audience  = "api://git"`,
+        `}`,
+        `resource "aws_apigatewayv2_api" "own" {`,
+        `  name          = "own"`,
+        `  protocol_type = "HTTP"`,
+        `}`,
+        `module "authorizer" {`,
+        `  source            = "git::file://${git}//modules/entra-authorizer"`,
+        `  api_id            = aws_apigatewayv2_api.own.id`,
+        `  api_execution_arn = aws_apigatewayv2_api.own.execution_arn`,
+        `  tenant_id         = "${TENANT_ID}"`,
+        `  audience          = "api://git"`,
+        `}`,
+        ``,
+      ].join("\n"),
+    );
+    await prepareOffline(dir);
+
+    const created = createdAddresses(await plan(dir));
+
     expect(created).toEqual(
       expect.arrayContaining([
-        ...rootModuleResources("module.protected_api.", ["GET /auth"]),
-        "aws_apigatewayv2_route.mine",
-        "module.authorizer.aws_apigatewayv2_authorizer.this",
-        "module.authorizer.aws_lambda_function.this",
-        "module.authorizer.aws_lambda_layer_version.this[0]",
+        "module.stack.module.entra_authorizer[0].module.function.aws_lambda_function.this",
+        "module.authorizer.module.function.aws_lambda_function.this",
+        "module.authorizer.module.layer[0].aws_lambda_layer_version.this",
       ]),
     );
-    expect(planned(changes, "module.authorizer.aws_apigatewayv2_authorizer.this")).toMatchObject({
-      authorizer_type: "REQUEST",
-      authorizer_payload_format_version: "2.0",
-      enable_simple_responses: false,
-      identity_sources: ["$request.header.Authorization"],
-      authorizer_result_ttl_in_seconds: 300,
-    });
   });
 });
 

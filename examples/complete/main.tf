@@ -11,12 +11,12 @@ module "entra_api" {
   audience             = var.audience
   additional_audiences = var.api_client_id == null ? [] : [var.api_client_id]
 
-  routes = ["GET /auth"]
-
-  # Client credentials tokens carry app roles, not scopes. Uncomment to require one:
-  # route_permissions = { "GET /auth" = { roles = ["Reports.Read.All"] } }
-
-  access_log_enabled = true
+  # Each route names its backend (function_arn; null: the sample backend) and its rules. Client
+  # credentials tokens carry app roles, not scopes; to require one, write instead:
+  #   "GET /auth" = { roles = ["Reports.Read.All"] }
+  routes = {
+    "GET /auth" = {}
+  }
 
   tags = {
     Example = "complete"

@@ -36,16 +36,29 @@ module "backend" {
 resource "aws_apigatewayv2_integration" "backend" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
-  integration_uri        = module.backend.invoke_arn
+  integration_uri        = module.backend.function_arn
   payload_format_version = "2.0"
 }
 
+resource "aws_apigatewayv2_route" "this" {
+  for_each = local.route_permissions
+
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = each.key
+  target             = "integrations/${aws_apigatewayv2_integration.backend.id}"
+  authorization_type = "CUSTOM"
+  authorizer_id      = module.entra_authorizer.authorizer_id
+}
+
+# API Gateway may invoke the backend for these routes of this API only.
 resource "aws_lambda_permission" "backend" {
-  statement_id  = "AllowApiGatewayIntegration"
+  for_each = local.route_permissions
+
+  statement_id  = "AllowApiGateway-${replace(replace(each.key, " /", "-"), "/", "-")}"
   action        = "lambda:InvokeFunction"
   function_name = module.backend.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/${split(" ", each.key)[0]}${split(" ", each.key)[1]}"
 }
 
 ################################################################################
@@ -63,14 +76,4 @@ module "entra_authorizer" {
   audience             = var.audience
   additional_audiences = var.api_client_id == null ? [] : [var.api_client_id]
   route_permissions    = local.route_permissions
-}
-
-resource "aws_apigatewayv2_route" "this" {
-  for_each = local.route_permissions
-
-  api_id             = aws_apigatewayv2_api.this.id
-  route_key          = each.key
-  target             = "integrations/${aws_apigatewayv2_integration.backend.id}"
-  authorization_type = "CUSTOM"
-  authorizer_id      = module.entra_authorizer.authorizer_id
 }

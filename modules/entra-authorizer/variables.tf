@@ -3,38 +3,28 @@
 ################################################################################
 
 variable "api_id" {
-  description = "ID of the HTTP API (aws_apigatewayv2_api.id) to attach the authorizer to."
+  description = "ID of the HTTP API (aws_apigatewayv2_api.id) to attach the authorizer to. Not validated: AWS computes it, and it is unknown until the API exists."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z0-9]{10}$", var.api_id))
-    error_message = "api_id must be the ID of an HTTP API, 10 lowercase letters and digits such as a1b2c3d4e5."
-  }
 }
 
 variable "api_execution_arn" {
-  description = "Execution ARN of the same HTTP API (aws_apigatewayv2_api.execution_arn), arn:aws:execute-api:<region>:<account>:<api id>. Scopes the authorizer's invoke permission."
+  description = "Execution ARN of the same HTTP API (aws_apigatewayv2_api.execution_arn), arn:aws:execute-api:<region>:<account>:<api id>. Scopes the authorizer's invoke permission. Not validated: AWS computes it."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:[0-9]{12}:[a-z0-9]{10}$", var.api_execution_arn))
-    error_message = "api_execution_arn must be an HTTP API execution ARN such as arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5, without a stage or route suffix."
-  }
 }
 
 variable "name" {
-  description = "Name of the authorizer, its Lambda function and IAM role (/aws/lambda/<name> is the log group). IAM roles are global: use a different name per region."
+  description = "Name of the authorizer and of its Lambda function (log group /aws/lambda/<name>), its IAM role unless role_name is set, its layer unless layer_name is set, and its alarms. IAM roles are global: use a different name per Region, or role_name_use_prefix."
   type        = string
   default     = "entra-authorizer"
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
-    error_message = "name must be 1 to 64 letters, digits, hyphens or underscores."
+    error_message = "name must be 1 to 64 letters, digits, hyphens or underscores (a Lambda function name)."
   }
 }
 
 variable "response_mode" {
-  description = "How the authorizer answers API Gateway: iam (an IAM policy covering every route the token may call, so a cached answer is safe for any route) or simple ({ isAuthorized }, valid for one route only)."
+  description = "How the authorizer answers API Gateway: iam (an IAM policy: with route_permissions an Allow names only the requested route, without them the whole stage) or simple ({ isAuthorized } for the requested route)."
   type        = string
   default     = "iam"
 
@@ -45,7 +35,7 @@ variable "response_mode" {
 }
 
 variable "cache_ttl_seconds" {
-  description = "Seconds API Gateway caches an authorizer answer per identity source (0 to 3600; 0 disables caching). In simple mode with route_permissions, $context.routeKey is added to the identity sources so a cached answer is per route."
+  description = "Seconds API Gateway caches an authorizer answer per identity source (0 to 3600; 0 disables caching). With route_permissions, $context.routeKey is an identity source in both response modes, so a cached answer is per token and route."
   type        = number
   default     = 300
 
@@ -56,10 +46,12 @@ variable "cache_ttl_seconds" {
 }
 
 variable "route_permissions" {
-  description = "Who may call each route, keyed by route key (\"GET /auth\", \"ANY /items/{id}\", \"$default\"): a token passes when it holds any of the entry's scopes (scp claim) or any of its roles (roles claim); an entry with neither admits any verified token; the key \"*\" applies to routes not listed, and a route with no entry and no \"*\" is denied. Passed to the authorizer as AUTHZ_ROUTE_PERMISSIONS. Empty: any verified token with at least one scope or role may call every route."
+  description = "Who may call each route, keyed by route key (\"GET /auth\", \"ANY /items/{id}\", \"$default\") or \"*\" for routes not listed (a route with no entry and no \"*\" is denied). Every part that is set must hold: scopes/roles (the token holds one of the scopes or one of the roles; with neither, the token must hold at least one scope or role), clients (the calling app's azp/appid is listed), condition (a CEL expression over claims, compiled by the authorizer at start-up, is true). Passed as AUTHZ_ROUTE_PERMISSIONS with only the parts that are set. Empty: every route admits any verified token that holds at least one scope or role."
   type = map(object({
-    scopes = optional(list(string), [])
-    roles  = optional(list(string), [])
+    scopes    = optional(list(string), [])
+    roles     = optional(list(string), [])
+    clients   = optional(list(string), [])
+    condition = optional(string)
   }))
   default = {}
 
@@ -69,8 +61,29 @@ variable "route_permissions" {
   }
 
   validation {
-    condition     = alltrue(flatten([for permission in values(var.route_permissions) : [for value in concat(permission.scopes, permission.roles) : can(regex("^\\S{1,256}$", value))]]))
+    condition     = alltrue(flatten([for rule in values(var.route_permissions) : [for value in concat(rule.scopes, rule.roles) : can(regex("^\\S{1,256}$", value))]]))
     error_message = "route_permissions scopes and roles must be names of 1 to 256 characters without spaces, such as api.read or Reports.Read.All."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for rule in values(var.route_permissions) : [for client in rule.clients : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", client))]]))
+    error_message = "route_permissions clients must be application (client) IDs, GUIDs such as 04b07795-8ddb-461a-bbee-02f9e1bf7b46."
+  }
+
+  validation {
+    condition     = alltrue([for rule in values(var.route_permissions) : rule.condition == null ? true : (length(trimspace(rule.condition)) > 0 && length(rule.condition) <= 1024)])
+    error_message = "route_permissions condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"."
+  }
+}
+
+variable "verified_token_cache_seconds" {
+  description = "Upper bound, in seconds (0 to 3600), on how long the authorizer reuses a verified token's claims inside one container: an entry lives until the token expires or this many seconds pass, whichever is first. Route rules are still evaluated on every request. 0 disables the cache. Passed as AUTHZ_TOKEN_CACHE_SECONDS."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.verified_token_cache_seconds >= 0 && var.verified_token_cache_seconds <= 3600 && floor(var.verified_token_cache_seconds) == var.verified_token_cache_seconds
+    error_message = "verified_token_cache_seconds must be a whole number of seconds between 0 and 3600."
   }
 }
 
@@ -79,7 +92,7 @@ variable "route_permissions" {
 ################################################################################
 
 variable "tenant_id" {
-  description = "Entra tenant ID (a GUID) whose tokens are accepted."
+  description = "Entra tenant ID (a GUID): the home tenant whose tokens are accepted."
   type        = string
 
   validation {
@@ -89,7 +102,7 @@ variable "tenant_id" {
 }
 
 variable "audience" {
-  description = "Audience (aud claim) the access token must carry: the API's Application ID URI (api://…, v1 tokens) or its client ID (v2 tokens)."
+  description = "Audience (aud claim) the access token must carry: the API's Application ID URI (api://…, v1 tokens) or its client ID (v2 tokens). A GUID and api://<same GUID> are accepted for each other."
   type        = string
 
   validation {
@@ -110,7 +123,7 @@ variable "additional_audiences" {
 }
 
 variable "token_versions" {
-  description = "Access token versions accepted: 1.0 (issuer https://sts.windows.net/<tenant>/), 2.0 (issuer https://<authority_host>/<tenant>/v2.0) or both. Follows the API app registration's accessTokenAcceptedVersion."
+  description = "Access token versions accepted: 1.0 (issuer https://sts.windows.net/<tenant>/, or the national cloud's), 2.0 (issuer https://<authority host>/<tenant>/v2.0) or both. Follows the API app registration's accessTokenAcceptedVersion."
   type        = list(string)
   default     = ["1.0", "2.0"]
 
@@ -120,25 +133,58 @@ variable "token_versions" {
   }
 }
 
-variable "authority_host" {
-  description = "Entra authority host name, without scheme: login.microsoftonline.com, or a national cloud's such as login.microsoftonline.us."
+variable "cloud" {
+  description = "Entra cloud that issues the tokens: public (login.microsoftonline.com), usgov (login.microsoftonline.us) or china (login.chinacloudapi.cn). Sets the authority and v1 issuer hosts together. Passed as ENTRA_CLOUD."
   type        = string
-  default     = "login.microsoftonline.com"
+  default     = "public"
 
   validation {
-    condition     = can(regex("^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:[0-9]{1,5})?$", var.authority_host))
-    error_message = "authority_host must be a host name (optionally with :port) without scheme or path, such as login.microsoftonline.com."
+    condition     = contains(["public", "usgov", "china"], var.cloud)
+    error_message = "cloud must be public, usgov or china."
+  }
+}
+
+variable "authority_host" {
+  description = "Override of the cloud's authority host name, without scheme (optionally with :port), such as a test issuer. null uses the host of cloud. Passed as ENTRA_AUTHORITY_HOST when set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.authority_host == null ? true : can(regex("^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:[0-9]{1,5})?$", var.authority_host))
+    error_message = "authority_host must be null or a host name (optionally with :port) without scheme or path, such as login.microsoftonline.com."
   }
 }
 
 variable "jwks_uri" {
-  description = "Override of the JSON Web Key Set URL. null derives it from authority_host and tenant_id."
+  description = "Override of the JSON Web Key Set URL. null derives it from the authority host and tenant_id (or /common/ when allowed_tenant_ids is set)."
   type        = string
   default     = null
 
   validation {
     condition     = var.jwks_uri == null ? true : can(regex("^https://[^\\s]+$", var.jwks_uri))
     error_message = "jwks_uri must be null or an https:// URL."
+  }
+}
+
+variable "allowed_tenant_ids" {
+  description = "Other tenants (GUIDs) whose tokens are accepted next to tenant_id. Empty: single-tenant. Set: the token's tid is substituted into the issuer and must be tenant_id or listed. Passed as ENTRA_ALLOWED_TENANT_IDS."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_tenant_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
+    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+  }
+}
+
+variable "allowed_client_ids" {
+  description = "Application (client) IDs (GUIDs) allowed to call the API: the token's azp (v2) or appid (v1) must be one of them. Empty: any client. Passed as ENTRA_ALLOWED_CLIENT_IDS."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_client_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
+    error_message = "allowed_client_ids must contain application (client) IDs, GUIDs such as 04b07795-8ddb-461a-bbee-02f9e1bf7b46."
   }
 }
 
@@ -158,7 +204,7 @@ variable "package_path" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime of the authorizer: nodejs20.x, nodejs22.x or nodejs24.x (nodejs24.x needs an AWS provider release that knows it; 5.x does not)."
+  description = "Lambda runtime of the authorizer, and the runtime its layer declares: nodejs20.x, nodejs22.x or nodejs24.x (nodejs24.x needs AWS provider 6.21.0 or later)."
   type        = string
   default     = "nodejs22.x"
 
@@ -201,15 +247,81 @@ variable "timeout" {
   }
 }
 
-variable "log_level" {
-  description = "Authorizer log level (LOG_LEVEL): debug, info, warn or error."
+variable "application_log_level" {
+  description = "Lowest level of the authorizer's log lines Lambda keeps (JSON log format; Lambda sets AWS_LAMBDA_LOG_LEVEL from it): TRACE, DEBUG, INFO, WARN, ERROR or FATAL. WARN keeps refusals and failures and drops the per-request allow lines (INFO)."
   type        = string
-  default     = "info"
+  default     = "WARN"
 
   validation {
-    condition     = contains(["debug", "info", "warn", "error"], var.log_level)
-    error_message = "log_level must be debug, info, warn or error."
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
   }
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's log lines for the authorizer (START, END and REPORT are INFO): DEBUG, INFO or WARN."
+  type        = string
+  default     = "WARN"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN."
+  }
+}
+
+################################################################################
+# IAM
+################################################################################
+
+variable "create_role" {
+  description = "Whether to create the authorizer's execution role. false: pass role_arn, a role Lambda may assume that can write to /aws/lambda/<name>."
+  type        = bool
+  default     = true
+}
+
+variable "role_arn" {
+  description = "ARN of an existing execution role, used when create_role is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.create_role || var.role_arn != null
+    error_message = "role_arn must be set when create_role is false: the authorizer needs an execution role."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the created role (or its prefix with role_name_use_prefix). null uses name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null ? true : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be null or 1 to 64 letters, digits or +=,.@_- (an IAM role name)."
+  }
+}
+
+variable "role_name_use_prefix" {
+  description = "Whether the role name is a prefix to which AWS appends a unique suffix (IAM role names are global; this lets one configuration deploy in several Regions). The prefix is cut to 38 characters."
+  type        = bool
+  default     = false
+}
+
+variable "role_path" {
+  description = "IAM path of the created role."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{1,510}/)?$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must start and end with / (such as / or /lambda/), at most 512 printable characters."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy set as the permissions boundary of the created role, or null for none."
+  type        = string
+  default     = null
 }
 
 ################################################################################
@@ -217,25 +329,30 @@ variable "log_level" {
 ################################################################################
 
 variable "create_layer" {
-  description = "Whether to publish the aws-jwt-verify layer here. Set false and pass layer_arn to share one layer between authorizers."
+  description = "Whether to publish the aws-jwt-verify layer here (through ../jwt-verify-layer). Set false and pass layer_arn to share one layer between authorizers."
   type        = bool
   default     = true
 }
 
 variable "layer_name" {
-  description = "Name of the layer created when create_layer is true. null names it <name>-jwt-verify."
-  type        = string
-  default     = null
-}
-
-variable "layer_arn" {
-  description = "ARN of an existing aws-jwt-verify layer version (arn:…:layer:<name>:<version>), used when create_layer is false."
+  description = "Name of the layer published when create_layer is true. null names it <name>-jwt-verify."
   type        = string
   default     = null
 
   validation {
-    condition     = var.layer_arn == null ? true : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.layer_arn))
-    error_message = "layer_arn must be null or a layer version ARN such as arn:aws:lambda:eu-west-1:123456789012:layer:aws-jwt-verify:3."
+    condition     = var.layer_name == null ? true : can(regex("^[A-Za-z0-9_-]{1,64}$", var.layer_name))
+    error_message = "layer_name must be null or 1 to 64 letters, digits, hyphens or underscores (a Lambda layer name)."
+  }
+}
+
+variable "layer_arn" {
+  description = "ARN of an existing aws-jwt-verify layer version (arn:…:layer:<name>:<version>), used when create_layer is false. Not validated beyond being set: it is usually another resource's attribute, unknown until apply."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.create_layer || var.layer_arn != null
+    error_message = "layer_arn must be set when create_layer is false: the authorizer needs the aws-jwt-verify layer."
   }
 }
 
@@ -255,13 +372,57 @@ variable "layer_package_path" {
 ################################################################################
 
 variable "log_retention_in_days" {
-  description = "Days CloudWatch keeps the authorizer's logs. 0 keeps them forever."
+  description = "Days CloudWatch keeps the authorizer's logs (refusals and failures at the default level). 0 keeps them forever."
   type        = number
   default     = 30
 
   validation {
     condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
     error_message = "log_retention_in_days must be a value CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "kms_key_id" {
+  description = "ARN of the KMS key that encrypts the authorizer's log group, or null for CloudWatch's own encryption. Its key policy must allow the Region's CloudWatch Logs service principal."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Monitoring
+################################################################################
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the metrics the log metric filters publish (Refusals, RefusalsByReason, JwksUnavailable, InvalidConfiguration, Errors). null uses EntraAuthorizer/<name>."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.metric_namespace == null ? true : can(regex("^[A-Za-z0-9 ._#:/-]{1,255}$", var.metric_namespace)) && !startswith(coalesce(var.metric_namespace, "-"), "AWS/")
+    error_message = "metric_namespace must be null or 1 to 255 letters, digits, spaces or ._#:/- and must not start with AWS/ (reserved)."
+  }
+}
+
+variable "create_alarms" {
+  description = "Whether to create CloudWatch alarms: JWKS outage, configuration error, refusal rate above alarm_refusal_rate_threshold, and the authorizer function's throttles and errors."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or recovers, such as SNS topics. Empty: the alarms only change state."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_refusal_rate_threshold" {
+  description = "Percentage of authorizer invocations that end in a refusal above which the refusal-rate alarm fires (over 5-minute periods of at least 10 invocations, 3 periods in a row)."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.alarm_refusal_rate_threshold > 0 && var.alarm_refusal_rate_threshold <= 100
+    error_message = "alarm_refusal_rate_threshold must be a percentage above 0 and at most 100."
   }
 }
 

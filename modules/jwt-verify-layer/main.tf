@@ -1,10 +1,13 @@
+locals {
+  # The repository's dist/ folder, two levels up. Terraform resolves ../ lexically inside the module
+  # package, so this works by relative path, by git (…//modules/jwt-verify-layer) and by an absolute
+  # path written with // (/path/to/repo//modules/jwt-verify-layer); see docs/terraform.md.
+  package_path = coalesce(var.package_path, "${path.module}/../../dist/jwt-verify-layer.zip")
+}
+
 ################################################################################
 # Layer
 ################################################################################
-
-locals {
-  package_path = coalesce(var.package_path, "${path.module}/../../dist/jwt-verify-layer.zip")
-}
 
 # A layer version is immutable: a new package (new hash) publishes a new version, and functions
 # that reference this resource's ARN move to it on the same apply.

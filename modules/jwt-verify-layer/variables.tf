@@ -31,13 +31,13 @@ variable "package_path" {
 }
 
 variable "compatible_runtimes" {
-  description = "Runtimes the layer version declares itself compatible with."
+  description = "Runtimes the layer version declares itself compatible with: the runtime of the functions that use it (nodejs20.x, nodejs22.x, nodejs24.x; nodejs24.x needs AWS provider 6.21.0 or later)."
   type        = list(string)
   default     = ["nodejs20.x", "nodejs22.x"]
 
   validation {
-    condition     = length(var.compatible_runtimes) > 0 && alltrue([for runtime in var.compatible_runtimes : can(regex("^nodejs[0-9]+\\.x$", runtime))])
-    error_message = "compatible_runtimes must list at least one Node.js runtime such as nodejs22.x."
+    condition     = length(var.compatible_runtimes) > 0 && alltrue([for runtime in var.compatible_runtimes : contains(["nodejs20.x", "nodejs22.x", "nodejs24.x"], runtime)])
+    error_message = "compatible_runtimes must list at least one of nodejs20.x, nodejs22.x and nodejs24.x."
   }
 }
 

@@ -1,4 +1,5 @@
 locals {
+  # The repository's dist/ folder, two levels up; see modules/jwt-verify-layer/main.tf.
   package_path = coalesce(var.package_path, "${path.module}/../../dist/response.zip")
 }
 
@@ -6,73 +7,29 @@ locals {
 # Function
 ################################################################################
 
-resource "aws_lambda_function" "this" {
-  function_name = var.name
-  description   = "Sample backend of an HTTP API protected by the Entra ID authorizer"
-  role          = aws_iam_role.this.arn
+module "function" {
+  source = "../function"
 
-  filename         = local.package_path
-  source_code_hash = filebase64sha256(local.package_path)
-  handler          = "index.handler"
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  memory_size      = var.memory_size
-  timeout          = var.timeout
+  name         = var.name
+  description  = var.description
+  package_path = local.package_path
+  runtime      = var.runtime
+  architecture = var.architecture
+  memory_size  = var.memory_size
+  timeout      = var.timeout
 
-  environment {
-    variables = {
-      LOG_LEVEL = var.log_level
-    }
-  }
+  application_log_level = var.application_log_level
+  system_log_level      = var.system_log_level
 
-  tags = var.tags
+  create_role               = var.create_role
+  role_arn                  = var.role_arn
+  role_name                 = var.role_name
+  role_name_use_prefix      = var.role_name_use_prefix
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
 
-  # The log group must exist before the first invocation, or Lambda creates an unmanaged one
-  # without retention; the role must be able to write to it from that invocation on.
-  depends_on = [
-    aws_cloudwatch_log_group.this,
-    aws_iam_role_policy.logs,
-  ]
-}
-
-resource "aws_iam_role" "this" {
-  name = var.name
-
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Action    = "sts:AssumeRole"
-      Principal = { Service = "lambda.amazonaws.com" }
-    }]
-  })
+  log_retention_in_days = var.log_retention_in_days
+  kms_key_id            = var.kms_key_id
 
   tags = var.tags
-}
-
-################################################################################
-# Logs
-################################################################################
-
-# Lambda writes to /aws/lambda/<function name> by convention.
-resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/lambda/${var.name}"
-  retention_in_days = var.log_retention_in_days
-
-  tags = var.tags
-}
-
-# Only the function's own log group, and no logs:CreateLogGroup: Terraform owns the group.
-resource "aws_iam_role_policy" "logs" {
-  name = "write-own-log-group"
-  role = aws_iam_role.this.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = "${aws_cloudwatch_log_group.this.arn}:*"
-    }]
-  })
 }

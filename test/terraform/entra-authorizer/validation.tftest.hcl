@@ -1,4 +1,4 @@
-# Inputs modules/entra-authorizer rejects on its own.
+# Inputs modules/entra-authorizer rejects on its own, and the size limit of its environment.
 # From the repository root: terraform test -test-directory=test/terraform/entra-authorizer
 
 mock_provider "aws" {
@@ -12,7 +12,7 @@ variables {
   audience          = "11111111-2222-3333-4444-555555555555"
 }
 
-run "accept_a_gov_cloud_api" {
+run "accept_a_national_cloud_and_every_rule_part" {
   command = plan
 
   module {
@@ -21,11 +21,21 @@ run "accept_a_gov_cloud_api" {
 
   variables {
     api_execution_arn = "arn:aws-us-gov:execute-api:us-gov-west-1:210987654321:x9y8z7w6v5"
-    authority_host    = "login.microsoftonline.us"
+    cloud             = "usgov"
+    route_permissions = {
+      "*" = {
+        scopes    = ["a"]
+        roles     = [format("R.%0254d", 0)]
+        clients   = ["04B07795-8DDB-461A-BBEE-02F9E1BF7B46"]
+        condition = format("%01024d", 0)
+      }
+    }
   }
 }
 
-run "reject_execution_arn_with_a_stage" {
+# Lambda refuses an environment above 4 KB at apply, after other resources exist: the plan must
+# stop first. 40 routes with three names each are past the limit.
+run "reject_an_environment_lambda_would_refuse" {
   command = plan
 
   module {
@@ -33,13 +43,13 @@ run "reject_execution_arn_with_a_stage" {
   }
 
   variables {
-    api_execution_arn = "arn:aws:execute-api:eu-west-1:210987654321:x9y8z7w6v5/$default"
+    route_permissions = { for i in range(40) : "GET /resource${format("%02d", i)}/items" => { scopes = ["Resource${i}.Read", "Resource${i}.Write", "Resource${i}.Admin"] } }
   }
 
-  expect_failures = [var.api_execution_arn]
+  expect_failures = [output.environment_variables]
 }
 
-run "reject_api_arn_for_api_id" {
+run "accept_an_environment_just_under_the_limit" {
   command = plan
 
   module {
@@ -47,80 +57,68 @@ run "reject_api_arn_for_api_id" {
   }
 
   variables {
-    api_id = "arn:aws:apigateway:eu-west-1::/apis/x9y8z7w6v5"
+    route_permissions = { for i in range(36) : "GET /resource${format("%02d", i)}/items" => { scopes = ["Resource${i}.Read", "Resource${i}.Write", "Resource${i}.Admin"] } }
   }
 
-  expect_failures = [var.api_id]
+  assert {
+    condition     = length(jsonencode(output.environment_variables)) > 3800 && length(jsonencode(output.environment_variables)) <= 4096
+    error_message = "This case must sit just under the limit: ${length(jsonencode(output.environment_variables))} characters."
+  }
 }
 
-run "reject_tenant_id_not_a_guid" {
-  command = plan
+# Inputs of distinct variables are rejected together: a run fails unless every variable it lists
+# reports its own error, so each rule is still checked on its own.
 
+run "reject_entra_values_that_are_not_ids_or_hosts" {
   module {
     source = "./modules/entra-authorizer"
   }
 
-  variables {
-    tenant_id = "common"
-  }
-
-  expect_failures = [var.tenant_id]
-}
-
-run "reject_empty_audience" {
   command = plan
 
+  variables {
+    tenant_id          = "common"
+    audience           = ""
+    cloud              = "germany"
+    authority_host     = "https://login.microsoftonline.com"
+    allowed_tenant_ids = ["contoso.onmicrosoft.com"]
+    allowed_client_ids = ["my-client"]
+  }
+
+  expect_failures = [
+    var.tenant_id,
+    var.audience,
+    var.cloud,
+    var.authority_host,
+    var.allowed_tenant_ids,
+    var.allowed_client_ids,
+  ]
+}
+
+run "reject_authorizer_values_out_of_range" {
   module {
     source = "./modules/entra-authorizer"
   }
 
-  variables {
-    audience = ""
-  }
-
-  expect_failures = [var.audience]
-}
-
-run "reject_unknown_response_mode" {
   command = plan
 
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
   variables {
-    response_mode = "policy"
+    response_mode                = "policy"
+    cache_ttl_seconds            = 7200
+    verified_token_cache_seconds = 3601
+    timeout                      = 3
+    application_log_level        = "VERBOSE"
+    log_retention_in_days        = 10
   }
 
-  expect_failures = [var.response_mode]
-}
-
-run "reject_cache_ttl_out_of_range" {
-  command = plan
-
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    cache_ttl_seconds = 7200
-  }
-
-  expect_failures = [var.cache_ttl_seconds]
-}
-
-run "reject_timeout_within_the_jwks_fetch_limit" {
-  command = plan
-
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    timeout = 3
-  }
-
-  expect_failures = [var.timeout]
+  expect_failures = [
+    var.response_mode,
+    var.cache_ttl_seconds,
+    var.verified_token_cache_seconds,
+    var.timeout,
+    var.application_log_level,
+    var.log_retention_in_days,
+  ]
 }
 
 run "reject_route_permission_key_not_a_route_key" {
@@ -137,46 +135,73 @@ run "reject_route_permission_key_not_a_route_key" {
   expect_failures = [var.route_permissions]
 }
 
-run "reject_layer_arn_without_version" {
+run "reject_role_name_longer_than_256" {
   command = plan
 
   module {
     source = "./modules/entra-authorizer"
   }
+
+  variables {
+    route_permissions = { "*" = { roles = [format("%0257d", 0)] } }
+  }
+
+  expect_failures = [var.route_permissions]
+}
+
+run "reject_client_not_a_guid" {
+  command = plan
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  variables {
+    route_permissions = { "*" = { clients = ["azure-cli"] } }
+  }
+
+  expect_failures = [var.route_permissions]
+}
+
+run "reject_blank_condition" {
+  command = plan
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  variables {
+    route_permissions = { "*" = { condition = "  " } }
+  }
+
+  expect_failures = [var.route_permissions]
+}
+
+run "reject_condition_longer_than_1024" {
+  command = plan
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  variables {
+    route_permissions = { "*" = { condition = format("%01025d", 0) } }
+  }
+
+  expect_failures = [var.route_permissions]
+}
+
+run "reject_no_layer_and_no_role" {
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  command = plan
 
   variables {
     create_layer = false
-    layer_arn    = "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify"
+    create_role  = false
   }
 
-  expect_failures = [var.layer_arn]
-}
-
-run "reject_no_layer_at_all" {
-  command = plan
-
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    create_layer = false
-  }
-
-  # A cross-variable rule: a precondition of the function, see main.tf.
-  expect_failures = [aws_lambda_function.this]
-}
-
-run "reject_retention_cloudwatch_does_not_offer" {
-  command = plan
-
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    log_retention_in_days = 10
-  }
-
-  expect_failures = [var.log_retention_in_days]
+  expect_failures = [var.layer_arn, var.role_arn]
 }

@@ -1,4 +1,6 @@
 # modules/entra-authorizer on its own, attached to an existing API known only by its ID and ARN.
+# Its function is built with modules/function (asserted in test/terraform/function); here it is
+# seen through that module's outputs.
 # From the repository root: terraform test -test-directory=test/terraform/entra-authorizer
 
 mock_provider "aws" {
@@ -13,98 +15,36 @@ variables {
   tags              = { Team = "orders" }
 }
 
-run "function_runs_the_committed_package_with_the_layer" {
+run "defaults_give_a_cached_request_authorizer_its_function_layer_environment_and_permission" {
+
   module {
     source = "./modules/entra-authorizer"
   }
-
   assert {
-    condition     = aws_lambda_function.this.function_name == "entra-authorizer" && aws_lambda_function.this.handler == "index.handler"
-    error_message = "The function must be named after var.name and use handler index.handler."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["arm64"])
-    error_message = "The function must default to nodejs22.x on arm64."
+    condition     = module.function.function_name == "entra-authorizer" && module.function.log_group_name == "/aws/lambda/entra-authorizer" && module.function.role_name == "entra-authorizer"
+    error_message = "The function, its log group and its role must be named after var.name."
   }
 
   assert {
-    condition     = aws_lambda_function.this.timeout == 6 && aws_lambda_function.this.memory_size == 256
-    error_message = "The function must default to a 6 s timeout, above the 4 s JWKS fetch limit, and 256 MB."
+    condition     = module.function.layers == tolist([module.layer[0].layer_arn]) && output.layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
+    error_message = "The function must use exactly the layer version published with it."
   }
 
   assert {
-    condition     = aws_lambda_function.this.filename == "modules/entra-authorizer/../../dist/authorizer.zip" && aws_lambda_function.this.source_code_hash == filebase64sha256("dist/authorizer.zip")
-    error_message = "The function must deploy the repository's dist/authorizer.zip and redeploy when its hash changes."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.layers == tolist([aws_lambda_layer_version.this[0].arn]) && output.layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
-    error_message = "The function must use exactly the layer version created with it."
-  }
-
-  assert {
-    condition     = aws_lambda_layer_version.this[0].layer_name == "entra-authorizer-jwt-verify" && aws_lambda_layer_version.this[0].source_code_hash == filebase64sha256("dist/jwt-verify-layer.zip")
-    error_message = "The layer must publish dist/jwt-verify-layer.zip as <name>-jwt-verify, and a new version when its hash changes."
-  }
-
-  assert {
-    condition     = aws_lambda_layer_version.this[0].compatible_runtimes == toset(["nodejs22.x"]) && aws_lambda_layer_version.this[0].compatible_architectures == toset(["arm64", "x86_64"])
-    error_message = "The layer must declare the function's runtime and both architectures."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.role == aws_iam_role.this.arn && aws_iam_role.this.name == "entra-authorizer"
-    error_message = "The function must run with its own role."
-  }
-}
-
-run "environment_follows_the_contract" {
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    additional_audiences = ["11111111-2222-3333-4444-555555555555", "api://orders"]
-    token_versions       = ["2.0", "1.0", "2.0"]
-    response_mode        = "simple"
-    log_level            = "warn"
-    route_permissions = {
-      "GET /orders"        = { scopes = ["orders.read"] }
-      "POST /orders"       = { scopes = ["orders.write"], roles = ["Orders.Admin"] }
-      "ANY /orders/{id}"   = { roles = ["Orders.Admin"] }
-      "$default"           = {}
-      "DELETE /orders/all" = { scopes = ["a", "b"] }
-    }
-  }
-
-  assert {
-    condition = aws_lambda_function.this.environment[0].variables == tomap({
-      ENTRA_TENANT_ID         = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-      ENTRA_AUDIENCE          = "api://orders,11111111-2222-3333-4444-555555555555"
-      ENTRA_TOKEN_VERSIONS    = "1.0,2.0"
-      ENTRA_AUTHORITY_HOST    = "login.microsoftonline.com"
-      AUTHZ_ROUTE_PERMISSIONS = "{\"$default\":{\"roles\":[],\"scopes\":[]},\"ANY /orders/{id}\":{\"roles\":[\"Orders.Admin\"],\"scopes\":[]},\"DELETE /orders/all\":{\"roles\":[],\"scopes\":[\"a\",\"b\"]},\"GET /orders\":{\"roles\":[],\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
-      AUTHZ_RESPONSE_MODE     = "simple"
-      LOG_LEVEL               = "warn"
+    condition = output.environment_variables == tomap({
+      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_AUDIENCE            = "api://orders"
+      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
+      ENTRA_CLOUD               = "public"
+      AUTHZ_RESPONSE_MODE       = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS = "300"
     })
-    error_message = "Environment is wrong: ${jsonencode(aws_lambda_function.this.environment[0].variables)}"
+    error_message = "Default environment is wrong: ${jsonencode(output.environment_variables)}"
   }
 
   assert {
-    condition     = jsondecode(aws_lambda_function.this.environment[0].variables["AUTHZ_ROUTE_PERMISSIONS"])["POST /orders"] == { scopes = ["orders.write"], roles = ["Orders.Admin"] }
-    error_message = "AUTHZ_ROUTE_PERMISSIONS must decode to the route_permissions map."
-  }
-
-  assert {
-    condition     = output.environment_variables == aws_lambda_function.this.environment[0].variables
+    condition     = module.function.environment_variables == output.environment_variables
     error_message = "environment_variables must be the function's environment."
-  }
-}
-
-run "authorizer_is_a_cached_request_authorizer_with_iam_responses" {
-  module {
-    source = "./modules/entra-authorizer"
   }
 
   assert {
@@ -113,37 +53,84 @@ run "authorizer_is_a_cached_request_authorizer_with_iam_responses" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_type == "REQUEST" && aws_apigatewayv2_authorizer.this.authorizer_payload_format_version == "2.0"
-    error_message = "The authorizer must be a REQUEST authorizer with payload format 2.0."
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_type == "REQUEST" && aws_apigatewayv2_authorizer.this.authorizer_payload_format_version == "2.0" && aws_apigatewayv2_authorizer.this.enable_simple_responses == false
+    error_message = "The authorizer must be a REQUEST authorizer with payload format 2.0 and IAM policy responses."
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.enable_simple_responses == false
-    error_message = "The authorizer must answer with IAM policies by default."
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"]) && aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 300
+    error_message = "Without route rules the Authorization header alone is the identity source, cached 300 s."
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "The identity source must be the Authorization header."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 300
-    error_message = "Answers must be cached for 300 s by default."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == aws_lambda_function.this.invoke_arn
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == module.function.invoke_arn && output.authorizer_id == "abc123"
     error_message = "The authorizer must invoke the authorizer function."
   }
 
   assert {
-    condition     = output.authorizer_id == "abc123"
-    error_message = "authorizer_id must be the authorizer's ID."
+    condition     = aws_lambda_permission.authorizer.source_arn == "arn:aws:execute-api:eu-west-1:210987654321:x9y8z7w6v5/authorizers/abc123"
+    error_message = "The permission must be scoped to this API's authorizer: ${aws_lambda_permission.authorizer.source_arn}"
+  }
+
+  assert {
+    condition     = aws_lambda_permission.authorizer.function_name == "entra-authorizer" && aws_lambda_permission.authorizer.principal == "apigateway.amazonaws.com" && aws_lambda_permission.authorizer.action == "lambda:InvokeFunction"
+    error_message = "API Gateway must be allowed to invoke the authorizer function."
   }
 }
 
-run "simple_responses_with_route_permissions_cache_per_route" {
+run "environment_follows_the_contract_with_every_option" {
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+  variables {
+    additional_audiences         = ["11111111-2222-3333-4444-555555555555", "api://orders"]
+    token_versions               = ["2.0", "1.0", "2.0"]
+    cloud                        = "usgov"
+    authority_host               = "127.0.0.1:8443"
+    jwks_uri                     = "https://127.0.0.1:8443/common/discovery/v2.0/keys"
+    allowed_tenant_ids           = ["00000000-1111-2222-3333-444444444444", "00000000-1111-2222-3333-555555555555"]
+    allowed_client_ids           = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"]
+    response_mode                = "simple"
+    verified_token_cache_seconds = 0
+    route_permissions = {
+      "GET /orders"        = { scopes = ["orders.read"] }
+      "POST /orders"       = { scopes = ["orders.write"], roles = ["Orders.Admin"], clients = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"] }
+      "ANY /orders/{id}"   = { roles = ["Orders.Admin"], condition = "claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"" }
+      "$default"           = {}
+      "DELETE /orders/all" = { scopes = [], roles = null, clients = [], condition = null }
+      "*"                  = { scopes = ["orders.all"] }
+    }
+  }
+
+  assert {
+    condition = output.environment_variables == tomap({
+      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_AUDIENCE            = "api://orders,11111111-2222-3333-4444-555555555555"
+      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
+      ENTRA_CLOUD               = "usgov"
+      ENTRA_AUTHORITY_HOST      = "127.0.0.1:8443"
+      ENTRA_JWKS_URI            = "https://127.0.0.1:8443/common/discovery/v2.0/keys"
+      ENTRA_ALLOWED_TENANT_IDS  = "00000000-1111-2222-3333-444444444444,00000000-1111-2222-3333-555555555555"
+      ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+      AUTHZ_RESPONSE_MODE       = "simple"
+      AUTHZ_TOKEN_CACHE_SECONDS = "0"
+      AUTHZ_ROUTE_PERMISSIONS   = "{\"$default\":{},\"*\":{\"scopes\":[\"orders.all\"]},\"ANY /orders/{id}\":{\"condition\":\"claims.tid == \\\"72f988bf-86f1-41af-91ab-2d7cd011db47\\\"\",\"roles\":[\"Orders.Admin\"]},\"DELETE /orders/all\":{},\"GET /orders\":{\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
+    })
+    error_message = "Environment is wrong: ${jsonencode(output.environment_variables)}"
+  }
+
+  # Empty parts are left out to save bytes, and [] and null mean the same: absent.
+  assert {
+    condition     = jsondecode(output.environment_variables["AUTHZ_ROUTE_PERMISSIONS"])["DELETE /orders/all"] == {} && jsondecode(output.environment_variables["AUTHZ_ROUTE_PERMISSIONS"])["GET /orders"] == { scopes = ["orders.read"] }
+    error_message = "AUTHZ_ROUTE_PERMISSIONS must carry only the parts that are set."
+  }
+}
+
+# With route rules an answer is one route's (simple: its isAuthorized; iam: an Allow naming only the
+# requested route), and API Gateway reuses a cached answer for any route with the same identity
+# sources: the route must be one of them, in both modes and whatever the TTL.
+run "route_rules_key_the_cache_by_route_in_simple_mode" {
   command = plan
 
   module {
@@ -163,11 +150,11 @@ run "simple_responses_with_route_permissions_cache_per_route" {
 
   assert {
     condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
-    error_message = "A cached simple answer must be keyed by route when routes need different permissions."
+    error_message = "With route rules a simple answer must be keyed by token and route."
   }
 }
 
-run "simple_responses_key_by_token_when_every_route_is_alike" {
+run "route_rules_key_the_cache_by_route_in_iam_mode" {
   command = plan
 
   module {
@@ -175,16 +162,21 @@ run "simple_responses_key_by_token_when_every_route_is_alike" {
   }
 
   variables {
-    response_mode = "simple"
+    route_permissions = { "GET /orders" = { scopes = ["orders.read"] }, "*" = { roles = ["Orders.Admin"] } }
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "Without route permissions every route gets the same answer: the token is a safe key."
+    condition     = aws_apigatewayv2_authorizer.this.enable_simple_responses == false
+    error_message = "iam mode must not enable simple responses."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
+    error_message = "With route rules an IAM answer (an Allow naming one route) must be keyed by token and route."
   }
 }
 
-run "simple_responses_key_by_token_when_not_cached" {
+run "route_rules_key_the_cache_by_route_without_caching" {
   command = plan
 
   module {
@@ -198,107 +190,12 @@ run "simple_responses_key_by_token_when_not_cached" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"]) && aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
-    error_message = "Without caching the route need not be part of the identity sources."
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"]) && aws_apigatewayv2_authorizer.this.authorizer_result_ttl_in_seconds == 0
+    error_message = "The identity sources must not depend on the TTL: they are also the cache key once caching is turned on."
   }
 }
 
-run "only_this_authorizer_may_invoke_the_function" {
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  assert {
-    condition     = aws_lambda_permission.authorizer.source_arn == "arn:aws:execute-api:eu-west-1:210987654321:x9y8z7w6v5/authorizers/abc123"
-    error_message = "The permission must be scoped to this API's authorizer: ${aws_lambda_permission.authorizer.source_arn}"
-  }
-
-  assert {
-    condition     = aws_lambda_permission.authorizer.function_name == "entra-authorizer" && aws_lambda_permission.authorizer.principal == "apigateway.amazonaws.com" && aws_lambda_permission.authorizer.action == "lambda:InvokeFunction"
-    error_message = "API Gateway must be allowed to invoke the authorizer function."
-  }
-}
-
-run "function_writes_only_its_own_retained_log_group" {
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    log_retention_in_days = 90
-  }
-
-  assert {
-    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/entra-authorizer" && aws_cloudwatch_log_group.this.retention_in_days == 90
-    error_message = "The log group must be /aws/lambda/<function> with the configured retention."
-  }
-
-  assert {
-    condition = jsondecode(aws_iam_role_policy.logs.policy) == {
-      Version = "2012-10-17"
-      Statement = [{
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "${aws_cloudwatch_log_group.this.arn}:*"
-      }]
-    }
-    error_message = "The role may only write its own log group: ${aws_iam_role_policy.logs.policy}"
-  }
-
-  assert {
-    condition     = endswith(jsondecode(aws_iam_role_policy.logs.policy).Statement[0].Resource, ":log-group:/aws/lambda/entra-authz-authorizer:*")
-    error_message = "The policy must name the log group's ARN, not a wildcard."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement == [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
-    error_message = "Only Lambda may assume the role."
-  }
-
-  assert {
-    condition     = output.log_group_name == "/aws/lambda/entra-authorizer" && output.role_name == "entra-authorizer"
-    error_message = "The log group and role outputs must name the module's resources."
-  }
-}
-
-run "tags_reach_every_taggable_resource" {
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  assert {
-    condition = alltrue([for tags in [
-      aws_lambda_function.this.tags,
-      aws_iam_role.this.tags,
-      aws_cloudwatch_log_group.this.tags,
-    ] : tags == tomap({ Team = "orders" })])
-    error_message = "The function, role and log group must carry var.tags."
-  }
-}
-
-run "existing_layer_is_reused" {
-  module {
-    source = "./modules/entra-authorizer"
-  }
-
-  variables {
-    name         = "orders-authorizer"
-    create_layer = false
-    layer_arn    = "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
-  }
-
-  assert {
-    condition     = length(aws_lambda_layer_version.this) == 0
-    error_message = "No layer may be created when create_layer is false."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.layers == tolist(["arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"]) && output.layer_arn == "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
-    error_message = "The function must use the given layer version."
-  }
-}
-
-run "own_packages_and_sizing_are_used" {
+run "without_route_rules_the_token_is_the_key_in_simple_mode" {
   command = plan
 
   module {
@@ -306,32 +203,87 @@ run "own_packages_and_sizing_are_used" {
   }
 
   variables {
-    package_path       = "dist/response.zip"
-    layer_package_path = "dist/response.zip"
-    layer_name         = "shared-jwt-verify"
-    runtime            = "nodejs20.x"
-    architecture       = "x86_64"
-    timeout            = 10
-    memory_size        = 1024
+    response_mode = "simple"
   }
 
   assert {
-    condition     = aws_lambda_function.this.filename == "dist/response.zip" && aws_lambda_function.this.source_code_hash == filebase64sha256("dist/response.zip")
-    error_message = "package_path must replace the committed package and its hash."
+    condition     = aws_apigatewayv2_authorizer.this.identity_sources == toset(["$request.header.Authorization"])
+    error_message = "Without route rules every route gets the same answer: the token is a safe key."
+  }
+}
+
+run "an_existing_layer_is_reused" {
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+  variables {
+    name         = "orders-authorizer"
+    create_layer = false
+    layer_arn    = "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
   }
 
   assert {
-    condition     = aws_lambda_layer_version.this[0].layer_name == "shared-jwt-verify" && aws_lambda_layer_version.this[0].source_code_hash == filebase64sha256("dist/response.zip")
-    error_message = "layer_name and layer_package_path must name and replace the layer package."
+    condition     = length(module.layer) == 0
+    error_message = "No layer may be published when create_layer is false."
   }
 
   assert {
-    condition     = aws_lambda_layer_version.this[0].compatible_runtimes == toset(["nodejs22.x", "nodejs20.x"])
-    error_message = "The layer must declare the chosen runtime as compatible."
+    condition     = module.function.layers == tolist(["arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"]) && output.layer_arn == "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
+    error_message = "The function must use the given layer version."
+  }
+}
+
+# AWS computes the API's ID and execution ARN (and a shared layer's ARN): in the same configuration
+# they are unknown at plan time, so the module must not judge their shape.
+run "identifiers_aws_computes_are_not_validated" {
+  command = plan
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+
+  variables {
+    api_id       = "any-id-aws-returns"
+    create_layer = false
+    layer_arn    = "arn:aws:lambda:eu-west-1:210987654321:layer:shared-without-version"
   }
 
   assert {
-    condition     = aws_lambda_function.this.runtime == "nodejs20.x" && aws_lambda_function.this.architectures == tolist(["x86_64"]) && aws_lambda_function.this.timeout == 10 && aws_lambda_function.this.memory_size == 1024
-    error_message = "runtime, architecture, timeout and memory_size must reach the function."
+    condition     = aws_apigatewayv2_authorizer.this.api_id == "any-id-aws-returns"
+    error_message = "api_id must reach the authorizer as given."
+  }
+}
+
+run "iam_guardrails_and_logs_reach_the_function" {
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+  variables {
+    role_name_use_prefix      = true
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+    kms_key_id                = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = output.role_permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary"
+    error_message = "The authorizer's role must carry the permissions boundary."
+  }
+}
+
+run "an_existing_role_is_used" {
+
+  module {
+    source = "./modules/entra-authorizer"
+  }
+  variables {
+    create_role = false
+    role_arn    = "arn:aws:iam::123456789012:role/platform/authorizer"
+  }
+
+  assert {
+    condition     = output.role_arn == "arn:aws:iam::123456789012:role/platform/authorizer" && output.role_name == null
+    error_message = "The authorizer must run with the given role and create none."
   }
 }

@@ -1,6 +1,7 @@
 # Computed attributes in the shapes AWS really returns, so that ARNs built from them (permission
 # source ARNs, IAM policy resources) can be asserted exactly. Every resource of a type shares these
-# values; a test that must tell two apart uses override_resource.
+# values; a test that must tell two apart uses override_resource. (The mock a consumer uses is
+# mocks/aws.tfmock.hcl at the repository root.)
 
 mock_resource "aws_apigatewayv2_api" {
   defaults = {
@@ -65,5 +66,11 @@ mock_resource "aws_iam_role" {
 mock_resource "aws_cloudwatch_log_group" {
   defaults = {
     arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/entra-authz-authorizer"
+  }
+}
+
+mock_resource "aws_cloudwatch_metric_alarm" {
+  defaults = {
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:entra-authz-authorizer"
   }
 }

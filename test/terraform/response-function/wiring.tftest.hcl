@@ -1,71 +1,64 @@
-# modules/response-function on its own.
+# modules/response-function on its own: the sample backend, built with modules/function (whose
+# resources test/terraform/function asserts in detail).
 # From the repository root: terraform test -test-directory=test/terraform/response-function
 
 mock_provider "aws" {
   source = "./test/terraform/mocks"
 }
 
-override_resource {
-  target = aws_cloudwatch_log_group.this
-  values = {
-    arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/entra-authz-response"
-  }
-}
-
 run "function_runs_the_committed_sample" {
+
   module {
     source = "./modules/response-function"
   }
-
   variables {
     tags = { Team = "orders" }
   }
 
   assert {
-    condition     = aws_lambda_function.this.function_name == "entra-authz-response" && aws_lambda_function.this.handler == "index.handler"
-    error_message = "The function must be named after var.name and use handler index.handler."
+    condition     = output.function_name == "entra-authz-response" && output.log_group_name == "/aws/lambda/entra-authz-response"
+    error_message = "The function and its log group must be named after var.name."
   }
 
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("dist/response.zip")
-    error_message = "The function must deploy dist/response.zip and redeploy when its hash changes."
+    condition     = output.role_name == "entra-authz-response" && output.role_arn == "arn:aws:iam::123456789012:role/entra-authz-authorizer" && output.role_permissions_boundary == null
+    error_message = "The function must get its own role, without a boundary by default."
   }
 
   assert {
-    condition     = aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["arm64"])
-    error_message = "The function must default to nodejs22.x on arm64."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "info" })
-    error_message = "The function must get LOG_LEVEL only."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/entra-authz-response" && aws_cloudwatch_log_group.this.retention_in_days == 30
-    error_message = "The log group must be /aws/lambda/<function>, kept 30 days by default."
-  }
-
-  assert {
-    condition = jsondecode(aws_iam_role_policy.logs.policy) == {
-      Version = "2012-10-17"
-      Statement = [{
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/entra-authz-response:*"
-      }]
-    }
-    error_message = "The role may only write its own log group: ${aws_iam_role_policy.logs.policy}"
-  }
-
-  assert {
-    condition     = alltrue([for tags in [aws_lambda_function.this.tags, aws_iam_role.this.tags, aws_cloudwatch_log_group.this.tags] : tags == tomap({ Team = "orders" })])
-    error_message = "The function, role and log group must carry var.tags."
-  }
-
-  assert {
-    condition     = output.invoke_arn == aws_lambda_function.this.invoke_arn && output.function_name == "entra-authz-response"
+    condition     = output.function_arn == "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-authorizer" && output.invoke_arn == "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:entra-authz-authorizer/invocations"
     error_message = "The outputs must describe the function."
+  }
+}
+
+run "iam_guardrails_reach_the_role" {
+
+  module {
+    source = "./modules/response-function"
+  }
+  variables {
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+  }
+
+  assert {
+    condition     = output.role_permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary"
+    error_message = "The role must carry the permissions boundary."
+  }
+}
+
+run "an_existing_role_is_used" {
+
+  module {
+    source = "./modules/response-function"
+  }
+  variables {
+    create_role = false
+    role_arn    = "arn:aws:iam::123456789012:role/platform/lambda-execution"
+  }
+
+  assert {
+    condition     = output.role_arn == "arn:aws:iam::123456789012:role/platform/lambda-execution" && output.role_name == null
+    error_message = "The function must use the given role and create none."
   }
 }
 
@@ -81,4 +74,18 @@ run "reject_timeout_beyond_the_integration_limit" {
   }
 
   expect_failures = [var.timeout]
+}
+
+run "reject_no_role_at_all" {
+  command = plan
+
+  module {
+    source = "./modules/response-function"
+  }
+
+  variables {
+    create_role = false
+  }
+
+  expect_failures = [var.role_arn]
 }

@@ -6,41 +6,50 @@ mock_provider "aws" {
 }
 
 variables {
-  tenant_id         = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-  audience          = "api://entra-authz-test"
-  routes            = ["GET /auth", "ANY /items/{id}", "$default"]
-  route_permissions = { "*" = { scopes = ["api.read"] } }
+  tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  audience  = "api://entra-authz-test"
+  routes = {
+    "GET /auth"       = { scopes = ["api.read"] }
+    "ANY /items/{id}" = { scopes = ["api.read"] }
+    "$default"        = { roles = ["App.Read"] }
+  }
+  create_alarms = true
 }
 
-run "outputs_describe_the_deployed_api" {
+run "outputs_describe_the_deployed_api_and_its_routes" {
   assert {
-    condition     = output.api_id == "a1b2c3d4e5"
-    error_message = "api_id must be the HTTP API's ID."
+    condition     = output.api_id == "a1b2c3d4e5" && output.api_arn == "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5"
+    error_message = "api_id and api_arn must describe the HTTP API."
   }
 
   assert {
-    condition     = output.api_endpoint == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
-    error_message = "api_endpoint must be the HTTP API's endpoint."
+    condition     = output.api_endpoint == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com" && output.api_execution_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
+    error_message = "api_endpoint and api_execution_arn must describe the HTTP API."
   }
 
   assert {
-    condition     = output.api_execution_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
-    error_message = "api_execution_arn must be the HTTP API's execution ARN."
+    condition     = output.stage_id == "$default" && output.stage_arn == "arn:aws:apigateway:us-east-1::/apis/a1b2c3d4e5/stages/$default" && output.stage_invoke_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/"
+    error_message = "The stage outputs must describe the $default stage."
   }
 
   assert {
-    condition     = output.authorizer_id == "abc123"
-    error_message = "authorizer_id must be the authorizer's ID."
+    condition     = output.authorizer_id == "abc123" && output.authorizer_identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
+    error_message = "authorizer_id and authorizer_identity_sources must describe the authorizer."
   }
 
   assert {
-    condition     = output.authorizer_function_name == "entra-authz-authorizer"
-    error_message = "authorizer_function_name must be the authorizer function's name."
+    condition     = output.authorizer_function_name == "entra-authz-authorizer" && output.authorizer_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-authorizer" && output.authorizer_log_group_name == "/aws/lambda/entra-authz-authorizer" && output.authorizer_log_group_arn != null
+    error_message = "The authorizer's function and log group outputs must be set."
   }
 
   assert {
-    condition     = output.response_function_name == "entra-authz-response"
-    error_message = "response_function_name must be the response function's name."
+    condition     = output.response_function_name == "entra-authz-response" && output.response_function_arn != null && output.response_log_group_name == "/aws/lambda/entra-authz-response" && output.response_log_group_arn != null
+    error_message = "The sample backend's function and log group outputs must be set."
+  }
+
+  assert {
+    condition     = output.iam_roles.authorizer.name == "entra-authz-authorizer" && output.iam_roles.response.name == "entra-authz-response" && output.iam_roles.authorizer.permissions_boundary == null
+    error_message = "iam_roles must name both roles."
   }
 
   assert {
@@ -49,17 +58,25 @@ run "outputs_describe_the_deployed_api" {
   }
 
   assert {
-    condition     = output.authorizer_identity_sources == toset(["$request.header.Authorization"])
-    error_message = "authorizer_identity_sources must be the authorizer's identity sources."
+    condition     = output.access_log_group_name == "/aws/apigateway/entra-authz" && output.access_log_group_arn != null
+    error_message = "The access log group outputs must be set by default."
   }
 
   assert {
-    condition     = output.access_log_group_name == null
-    error_message = "access_log_group_name must be null without access logging."
+    condition     = output.metric_namespace == "EntraAuthorizer/entra-authz-authorizer" && length(output.alarm_arns) == 5
+    error_message = "The monitoring outputs must describe the namespace and the alarms."
   }
-}
 
-run "route_urls_give_a_url_per_route" {
+  assert {
+    condition     = output.entra_authority_host == "login.microsoftonline.com" && output.entra_authority_hosts == { public = "login.microsoftonline.com", usgov = "login.microsoftonline.us", china = "login.chinacloudapi.cn" }
+    error_message = "The Entra authority hosts must follow Microsoft's national cloud table."
+  }
+
+  assert {
+    condition     = output.authorizer_environment_variables == module.entra_authorizer[0].environment_variables
+    error_message = "authorizer_environment_variables must be the authorizer's environment."
+  }
+
   assert {
     condition = output.route_urls == {
       "GET /auth"       = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/auth"
@@ -68,21 +85,36 @@ run "route_urls_give_a_url_per_route" {
     }
     error_message = "route_urls is wrong: ${jsonencode(output.route_urls)}"
   }
+
+  assert {
+    condition     = keys(output.routes) == ["$default", "ANY /items/{id}", "GET /auth"] && output.routes["ANY /items/{id}"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/*/items/*" && output.routes["GET /auth"].authorization_type == "CUSTOM"
+    error_message = "routes must describe every route: ${jsonencode(output.routes)}"
+  }
+}
+
+run "optional_outputs_are_null_when_their_resources_are_off" {
+  command = plan
+
+  variables {
+    access_log_enabled = false
+    create_alarms      = false
+  }
+
+  assert {
+    condition     = output.access_log_group_name == null && output.access_log_group_arn == null && output.alarm_arns == {}
+    error_message = "Optional outputs must be null or empty when their resources are not created."
+  }
 }
 
 run "name_prefixes_every_name" {
+  command = plan
+
   variables {
-    name               = "orders"
-    access_log_enabled = true
+    name = "orders"
   }
 
   assert {
-    condition     = output.authorizer_function_name == "orders-authorizer"
-    error_message = "The authorizer function must be named <name>-authorizer."
-  }
-
-  assert {
-    condition     = output.access_log_group_name == "/aws/apigateway/orders"
-    error_message = "The access log group must be /aws/apigateway/<name>."
+    condition     = output.authorizer_function_name == "orders-authorizer" && output.response_function_name == "orders-response" && output.access_log_group_name == "/aws/apigateway/orders" && output.metric_namespace == "EntraAuthorizer/orders-authorizer"
+    error_message = "Every name must start with var.name."
   }
 }

@@ -1,22 +1,12 @@
-# How the root module wires the API, the authorizer and the response function together.
+# How the root module wires the API, the Lambda authorizer and the sample backend together.
 # From the repository root: terraform test -test-directory=test/terraform/root
 #
 # A test sees the resources of the module under test and the outputs of its child modules; the
-# resources inside modules/entra-authorizer and modules/response-function are asserted by their
-# own tests in test/terraform/<module>.
+# resources inside modules/* are asserted by their own suites, and test/terraform.test.ts plans
+# the whole tree offline to check nested values.
 
 mock_provider "aws" {
   source = "./test/terraform/mocks"
-}
-
-# The two functions share mock values; give the response function its own identifiers so that an
-# assertion can tell which function something points at.
-override_resource {
-  target = module.response_function.aws_lambda_function.this
-  values = {
-    arn        = "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-response"
-    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:entra-authz-response/invocations"
-  }
 }
 
 variables {
@@ -25,220 +15,65 @@ variables {
   tags      = { Project = "entra-authz-test" }
 }
 
-run "authorizer_gets_the_environment_contract_with_defaults" {
+run "defaults_give_the_authorizer_its_contract_and_the_stage_logs_and_throttling" {
   assert {
-    condition = module.entra_authorizer.environment_variables == tomap({
-      ENTRA_TENANT_ID      = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-      ENTRA_AUDIENCE       = "api://entra-authz-test"
-      ENTRA_TOKEN_VERSIONS = "1.0,2.0"
-      ENTRA_AUTHORITY_HOST = "login.microsoftonline.com"
-      AUTHZ_RESPONSE_MODE  = "iam"
-      LOG_LEVEL            = "info"
+    condition = module.entra_authorizer[0].environment_variables == tomap({
+      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_AUDIENCE            = "api://entra-authz-test"
+      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
+      ENTRA_CLOUD               = "public"
+      AUTHZ_RESPONSE_MODE       = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS = "300"
     })
-    error_message = "Default authorizer environment is wrong: ${jsonencode(module.entra_authorizer.environment_variables)}"
+    error_message = "Default authorizer environment is wrong: ${jsonencode(module.entra_authorizer[0].environment_variables)}"
   }
 
   assert {
-    condition     = module.entra_authorizer.layer_arn == module.jwt_verify_layer.layer_arn && module.entra_authorizer.layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
-    error_message = "The authorizer must run with the aws-jwt-verify layer version published by the root module."
-  }
-
-  assert {
-    condition     = module.entra_authorizer.function_name == "entra-authz-authorizer" && module.response_function.function_name == "entra-authz-response"
+    condition     = module.entra_authorizer[0].function_name == "entra-authz-authorizer" && module.response_function[0].function_name == "entra-authz-response"
     error_message = "The functions must be named <name>-authorizer and <name>-response."
   }
 
   assert {
-    condition     = module.entra_authorizer.log_group_name == "/aws/lambda/entra-authz-authorizer" && module.response_function.log_group_name == "/aws/lambda/entra-authz-response"
+    condition     = module.entra_authorizer[0].log_group_name == "/aws/lambda/entra-authz-authorizer" && module.response_function[0].log_group_name == "/aws/lambda/entra-authz-response"
     error_message = "Each function must log to its own /aws/lambda/<function> group."
   }
-}
 
-run "authorizer_gets_every_option" {
-  variables {
-    routes               = ["GET /auth", "GET /reports", "ANY /items/{id}"]
-    additional_audiences = ["00000000-1111-2222-3333-444444444444"]
-    token_versions       = ["2.0"]
-    authority_host       = "login.microsoftonline.us"
-    jwks_uri             = "https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
-    log_level            = "debug"
-    route_permissions = {
-      "GET /reports" = { roles = ["Reports.Read.All"] }
-      "*"            = { scopes = ["api.read"] }
-    }
+  assert {
+    condition     = module.entra_authorizer[0].layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
+    error_message = "The authorizer must run with the layer it publishes."
   }
 
   assert {
-    condition = module.entra_authorizer.environment_variables == tomap({
-      ENTRA_TENANT_ID         = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-      ENTRA_AUDIENCE          = "api://entra-authz-test,00000000-1111-2222-3333-444444444444"
-      ENTRA_TOKEN_VERSIONS    = "2.0"
-      ENTRA_AUTHORITY_HOST    = "login.microsoftonline.us"
-      ENTRA_JWKS_URI          = "https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
-      AUTHZ_ROUTE_PERMISSIONS = "{\"*\":{\"roles\":[],\"scopes\":[\"api.read\"]},\"GET /reports\":{\"roles\":[\"Reports.Read.All\"],\"scopes\":[]}}"
-      AUTHZ_RESPONSE_MODE     = "iam"
-      LOG_LEVEL               = "debug"
-    })
-    error_message = "Authorizer environment is wrong: ${jsonencode(module.entra_authorizer.environment_variables)}"
-  }
-
-  # An IAM policy answer covers every route the token may call, so the token alone is a safe cache key.
-  assert {
-    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "In iam mode the identity source must be the Authorization header only."
-  }
-
-  assert {
-    condition     = length(aws_apigatewayv2_route.this) == 3 && alltrue([for route in aws_apigatewayv2_route.this : route.authorization_type == "CUSTOM" && route.authorizer_id == "abc123"])
-    error_message = "Every route must be protected by the authorizer."
-  }
-}
-
-run "simple_responses_with_route_permissions_cache_per_route" {
-  variables {
-    authorizer_response_mode = "simple"
-    route_permissions        = { "*" = { scopes = ["api.read"] } }
-  }
-
-  assert {
-    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization", "$context.routeKey"])
-    error_message = "A cached simple answer must be keyed by route when routes need different permissions."
-  }
-
-  assert {
-    condition     = module.entra_authorizer.environment_variables["AUTHZ_RESPONSE_MODE"] == "simple"
-    error_message = "The authorizer must be told to answer in simple mode."
-  }
-}
-
-run "simple_responses_without_caching_key_by_token_only" {
-  variables {
-    authorizer_response_mode     = "simple"
-    authorizer_cache_ttl_seconds = 0
-    route_permissions            = { "*" = { scopes = ["api.read"] } }
-  }
-
-  assert {
-    condition     = module.entra_authorizer.identity_sources == toset(["$request.header.Authorization"])
-    error_message = "Without caching the route need not be part of the identity sources."
-  }
-}
-
-run "routes_reach_the_response_function_through_the_authorizer" {
-  variables {
-    routes            = ["GET /auth", "ANY /items/{id}", "$default"]
-    route_permissions = { "*" = {} }
-  }
-
-  assert {
-    condition     = toset(keys(aws_apigatewayv2_route.this)) == toset(["GET /auth", "ANY /items/{id}", "$default"])
-    error_message = "There must be one route per route key."
-  }
-
-  assert {
-    condition     = alltrue([for key, route in aws_apigatewayv2_route.this : route.route_key == key && route.authorization_type == "CUSTOM" && route.authorizer_id == module.entra_authorizer.authorizer_id])
-    error_message = "Every route must use the authorizer (authorization_type CUSTOM)."
-  }
-
-  assert {
-    condition     = alltrue([for route in aws_apigatewayv2_route.this : route.target == "integrations/${aws_apigatewayv2_integration.this.id}" && route.api_id == aws_apigatewayv2_api.this.id])
-    error_message = "Every route must target the integration of this API."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_integration.this.integration_type == "AWS_PROXY" && aws_apigatewayv2_integration.this.payload_format_version == "2.0"
-    error_message = "The integration must be a Lambda proxy with payload format 2.0."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_integration.this.integration_uri == "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:entra-authz-response/invocations"
-    error_message = "The integration must invoke the response function, not ${aws_apigatewayv2_integration.this.integration_uri}."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_api.this.protocol_type == "HTTP" && aws_apigatewayv2_api.this.name == "entra-authz"
-    error_message = "The API must be an HTTP API named after var.name."
+    condition     = module.entra_authorizer[0].identity_sources == toset(["$request.header.Authorization"])
+    error_message = "Without route rules the Authorization header alone is the identity source."
   }
 
   assert {
     condition     = aws_apigatewayv2_stage.this.name == "$default" && aws_apigatewayv2_stage.this.auto_deploy == true
     error_message = "The API must have an auto-deployed $default stage."
   }
-}
 
-run "integration_permission_is_scoped_to_this_api" {
   assert {
-    condition     = aws_lambda_permission.integration.source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/*"
-    error_message = "The integration permission must be scoped to this API: ${aws_lambda_permission.integration.source_arn}"
+    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access_logs[0].arn && aws_cloudwatch_log_group.access_logs[0].name == "/aws/apigateway/entra-authz" && aws_cloudwatch_log_group.access_logs[0].retention_in_days == 365
+    error_message = "Access logs must be on by default, into /aws/apigateway/<name>, kept a year."
   }
 
   assert {
-    condition     = aws_lambda_permission.integration.function_name == "entra-authz-response" && aws_lambda_permission.integration.principal == "apigateway.amazonaws.com" && aws_lambda_permission.integration.action == "lambda:InvokeFunction"
-    error_message = "API Gateway, and only it, must be allowed to invoke the response function."
-  }
-}
-
-run "access_logging_is_off_by_default" {
-  assert {
-    condition     = length(aws_apigatewayv2_stage.this.access_log_settings) == 0 && length(aws_cloudwatch_log_group.access_logs) == 0
-    error_message = "Access logging must be off by default."
-  }
-
-  assert {
-    condition     = length(aws_apigatewayv2_api.this.cors_configuration) == 0
-    error_message = "CORS must be off by default."
-  }
-}
-
-run "access_logs_cors_and_sizing_are_configurable" {
-  variables {
-    access_log_enabled    = true
-    log_retention_in_days = 7
-    cors_configuration = {
-      allow_origins = ["https://app.example.com"]
-      allow_methods = ["GET"]
-      allow_headers = ["authorization"]
+    condition = { for field in ["requestId", "routeKey", "status", "authorizerPrincipal", "authorizerError", "authorizerStatus", "authorizerLatency"] : field => jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format)[field] } == {
+      requestId           = "$context.requestId"
+      routeKey            = "$context.routeKey"
+      status              = "$context.status"
+      authorizerPrincipal = "$context.authorizer.principalId"
+      authorizerError     = "$context.authorizer.error"
+      authorizerStatus    = "$context.authorizer.status"
+      authorizerLatency   = "$context.authorizer.latency"
     }
+    error_message = "The default access log line must be JSON with the request, the route, the status and the authorizer's principal, error, status and latency."
   }
 
   assert {
-    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access_logs[0].arn
-    error_message = "The stage must log to the access log group."
-  }
-
-  assert {
-    condition     = jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format).authorizerError == "$context.authorizer.error"
-    error_message = "The default access log format must record the authorizer's error."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_log_group.access_logs[0].name == "/aws/apigateway/entra-authz" && aws_cloudwatch_log_group.access_logs[0].retention_in_days == 7
-    error_message = "The access log group must be /aws/apigateway/<name> with the configured retention."
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_api.this.cors_configuration[0].allow_origins == toset(["https://app.example.com"]) && aws_apigatewayv2_api.this.cors_configuration[0].allow_credentials == false
-    error_message = "cors_configuration must reach the API."
-  }
-}
-
-run "own_access_log_format_is_used" {
-  command = plan
-
-  variables {
-    access_log_enabled = true
-    access_log_format  = "$context.requestId $context.status $context.authorizer.error"
-  }
-
-  assert {
-    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].format == "$context.requestId $context.status $context.authorizer.error"
-    error_message = "access_log_format must replace the default format."
-  }
-}
-
-run "tags_reach_every_taggable_resource" {
-  variables {
-    access_log_enabled = true
+    condition     = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit == 200 && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit == 100 && aws_apigatewayv2_stage.this.default_route_settings[0].detailed_metrics_enabled == false
+    error_message = "Every route must be throttled by default (burst 200, 100 per second), without detailed metrics."
   }
 
   assert {
@@ -250,3 +85,167 @@ run "tags_reach_every_taggable_resource" {
     error_message = "The API, its stage and its access log group must carry var.tags."
   }
 }
+
+run "authorizer_gets_every_option" {
+  variables {
+    routes = {
+      "GET /reports"    = { roles = ["Reports.Read.All"], clients = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"] }
+      "ANY /items/{id}" = { scopes = ["api.read"], condition = "claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"" }
+      "GET /auth"       = {}
+      "GET /health"     = { authorization = "none" }
+    }
+    additional_audiences         = ["00000000-1111-2222-3333-444444444444"]
+    token_versions               = ["2.0"]
+    cloud                        = "china"
+    authority_host               = "login.partner.microsoftonline.cn"
+    jwks_uri                     = "https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
+    allowed_tenant_ids           = ["00000000-1111-2222-3333-555555555555"]
+    allowed_client_ids           = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"]
+    verified_token_cache_seconds = 60
+  }
+
+  assert {
+    condition = module.entra_authorizer[0].environment_variables == tomap({
+      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_AUDIENCE            = "api://entra-authz-test,00000000-1111-2222-3333-444444444444"
+      ENTRA_TOKEN_VERSIONS      = "2.0"
+      ENTRA_CLOUD               = "china"
+      ENTRA_AUTHORITY_HOST      = "login.partner.microsoftonline.cn"
+      ENTRA_JWKS_URI            = "https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
+      ENTRA_ALLOWED_TENANT_IDS  = "00000000-1111-2222-3333-555555555555"
+      ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+      AUTHZ_RESPONSE_MODE       = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS = "60"
+      AUTHZ_ROUTE_PERMISSIONS   = "{\"ANY /items/{id}\":{\"condition\":\"claims.tid == \\\"72f988bf-86f1-41af-91ab-2d7cd011db47\\\"\",\"scopes\":[\"api.read\"]},\"GET /auth\":{},\"GET /reports\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Reports.Read.All\"]}}"
+    })
+    error_message = "Authorizer environment is wrong: ${jsonencode(module.entra_authorizer[0].environment_variables)}"
+  }
+}
+
+# AUTHZ_ROUTE_PERMISSIONS, when some entra route has a rule: one entry per entra route ({} for the
+# baseline), no public route, no "*".
+run "rules_name_every_entra_route_and_no_public_one" {
+  command = plan
+
+  variables {
+    routes = {
+      "GET /a"      = { scopes = ["a.read"] }
+      "GET /b"      = {}
+      "GET /health" = { authorization = "none" }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(module.entra_authorizer[0].environment_variables["AUTHZ_ROUTE_PERMISSIONS"]) == { "GET /a" = { scopes = ["a.read"] }, "GET /b" = {} }
+    error_message = "Rules must name every entra route and no public one: ${module.entra_authorizer[0].environment_variables["AUTHZ_ROUTE_PERMISSIONS"]}"
+  }
+
+  # With route rules an answer is one route's, and API Gateway reuses a cached answer for any route
+  # with the same identity sources: the route key must be one of them in both modes, at any TTL.
+  assert {
+    condition     = module.entra_authorizer[0].identity_sources == toset(["$request.header.Authorization", "$context.routeKey"]) && module.entra_authorizer[0].environment_variables["AUTHZ_RESPONSE_MODE"] == "iam"
+    error_message = "In iam mode with route rules the identity sources must be the Authorization header and the route key."
+  }
+}
+
+run "without_rules_the_authorizer_gets_no_route_permissions_and_keys_by_token" {
+  command = plan
+
+  variables {
+    authorizer_response_mode = "simple"
+    routes = {
+      "GET /a"      = {}
+      "GET /health" = { authorization = "none" }
+    }
+  }
+
+  assert {
+    condition     = !contains(keys(module.entra_authorizer[0].environment_variables), "AUTHZ_ROUTE_PERMISSIONS")
+    error_message = "Without rules the authorizer applies the baseline to every route: no AUTHZ_ROUTE_PERMISSIONS."
+  }
+
+  assert {
+    condition     = module.entra_authorizer[0].identity_sources == toset(["$request.header.Authorization"])
+    error_message = "Without route rules every route gets the same answer, also in simple mode: the token is a safe key."
+  }
+}
+
+run "route_rules_key_the_cache_by_route_in_simple_mode_without_caching" {
+  command = plan
+
+  variables {
+    authorizer_response_mode     = "simple"
+    authorizer_cache_ttl_seconds = 0
+    routes                       = { "GET /auth" = { scopes = ["api.read"] } }
+  }
+
+  assert {
+    condition     = module.entra_authorizer[0].identity_sources == toset(["$request.header.Authorization", "$context.routeKey"]) && module.entra_authorizer[0].environment_variables["AUTHZ_RESPONSE_MODE"] == "simple"
+    error_message = "In simple mode, at any TTL, the identity sources must be the Authorization header and the route key."
+  }
+}
+
+run "stage_settings_are_configurable" {
+  command = plan
+
+  variables {
+    access_log_enabled       = false
+    throttling_burst_limit   = 20
+    throttling_rate_limit    = 5.5
+    detailed_metrics_enabled = true
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_stage.this.access_log_settings) == 0 && length(aws_cloudwatch_log_group.access_logs) == 0
+    error_message = "access_log_enabled = false must drop the access log and its group."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.this.default_route_settings[0].throttling_burst_limit == 20 && aws_apigatewayv2_stage.this.default_route_settings[0].throttling_rate_limit == 5.5 && aws_apigatewayv2_stage.this.default_route_settings[0].detailed_metrics_enabled == true
+    error_message = "Throttling and detailed metrics must reach the stage."
+  }
+}
+
+run "own_access_log_format_retention_and_key_are_used" {
+  command = plan
+
+  variables {
+    access_log_format            = "$context.requestId $context.status $context.authorizer.error"
+    access_log_retention_in_days = 90
+    kms_key_id                   = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.this.access_log_settings[0].format == "$context.requestId $context.status $context.authorizer.error"
+    error_message = "access_log_format must replace the default format."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.access_logs[0].retention_in_days == 90 && aws_cloudwatch_log_group.access_logs[0].kms_key_id == "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "The access log group must take its own retention and the KMS key."
+  }
+}
+
+run "iam_guardrails_reach_every_role" {
+  variables {
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+  }
+
+  assert {
+    condition     = keys(output.iam_roles) == ["authorizer", "response"] && alltrue([for role in values(output.iam_roles) : role.permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary"])
+    error_message = "Every role the module creates must carry the boundary: ${jsonencode(output.iam_roles)}"
+  }
+}
+
+run "an_existing_role_serves_both_functions" {
+  variables {
+    create_role = false
+    role_arn    = "arn:aws:iam::123456789012:role/platform/lambda-execution"
+  }
+
+  assert {
+    condition     = alltrue([for role in values(output.iam_roles) : role.arn == "arn:aws:iam::123456789012:role/platform/lambda-execution" && role.name == null])
+    error_message = "Both functions must use the given role, and no role may be created: ${jsonencode(output.iam_roles)}"
+  }
+}
+
