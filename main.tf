@@ -1,12 +1,16 @@
 locals {
-  # Entra authority host per cloud, as the authorizer's own table (lambda-src/authorizer) has it.
-  # https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud
-  entra_authority_hosts = {
-    public = "login.microsoftonline.com"
-    usgov  = "login.microsoftonline.us"
-    china  = "login.chinacloudapi.cn"
+  # Entra's hosts per cloud, a copy of the authorizer's table (lambda-src/authorizer/config.ts,
+  # CLOUD_HOSTS) that a test compares with it. Authority hosts:
+  # https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud; v2 issuer hosts
+  # (China's differs from its authority host): MSAL's built-in metadata, AuthorityMetadata.ts.
+  entra_clouds = {
+    public = { authority_host = "login.microsoftonline.com", v2_issuer_host = "login.microsoftonline.com" }
+    usgov  = { authority_host = "login.microsoftonline.us", v2_issuer_host = "login.microsoftonline.us" }
+    china  = { authority_host = "login.chinacloudapi.cn", v2_issuer_host = "login.partner.microsoftonline.cn" }
   }
-  entra_authority_host = coalesce(var.authority_host, local.entra_authority_hosts[var.cloud])
+  # authority_host, where set, names both: a proxy or a test issuer is the authority and the issuer.
+  entra_authority_host = coalesce(var.authority_host, local.entra_clouds[var.cloud].authority_host)
+  entra_v2_issuer      = "https://${coalesce(var.authority_host, local.entra_clouds[var.cloud].v2_issuer_host)}/${lower(var.tenant_id)}/v2.0"
 
   entra_routes = { for key, route in var.routes : key => route if route.authorization == "entra" }
 
@@ -82,31 +86,38 @@ locals {
 
   authorizer_id = var.use_native_jwt_authorizer ? aws_apigatewayv2_authorizer.jwt[0].id : module.entra_authorizer[0].authorizer_id
 
+  # Only variables HTTP APIs document (http-api-logging-variables.html): $context.authorizer.principalId,
+  # .status and .latency exist for REST APIs alone. The Lambda authorizer's answer carries the caller in
+  # its context (oid, tid, clientId), which HTTP APIs log as $context.authorizer.<key>; the native JWT
+  # authorizer's verified claims are $context.authorizer.claims.<name>. Allowed calls are on record here,
+  # so the authorizer writes no log line for them at its default level.
+  caller_fields = var.use_native_jwt_authorizer ? {
+    callerObjectId = "$context.authorizer.claims.oid"
+    callerTenantId = "$context.authorizer.claims.tid"
+    callerClientId = "$context.authorizer.claims.azp"
+    } : {
+    callerObjectId = "$context.authorizer.oid"
+    callerTenantId = "$context.authorizer.tid"
+    callerClientId = "$context.authorizer.clientId"
+  }
   access_log_format = coalesce(var.access_log_format, jsonencode(merge(
     {
-      requestId           = "$context.requestId"
-      requestTime         = "$context.requestTime"
-      ip                  = "$context.identity.sourceIp"
-      httpMethod          = "$context.httpMethod"
-      path                = "$context.path"
-      routeKey            = "$context.routeKey"
-      status              = "$context.status"
-      responseLength      = "$context.responseLength"
-      authorizerPrincipal = "$context.authorizer.principalId"
-      authorizerStatus    = "$context.authorizer.status"
-      authorizerError     = "$context.authorizer.error"
-      authorizerLatency   = "$context.authorizer.latency"
-      integrationStatus   = "$context.integrationStatus"
-      integrationError    = "$context.integrationErrorMessage"
-      integrationLatency  = "$context.integrationLatency"
-      responseLatency     = "$context.responseLatency"
-      errorResponseType   = "$context.error.responseType"
+      requestId          = "$context.requestId"
+      requestTime        = "$context.requestTime"
+      ip                 = "$context.identity.sourceIp"
+      httpMethod         = "$context.httpMethod"
+      path               = "$context.path"
+      routeKey           = "$context.routeKey"
+      status             = "$context.status"
+      responseLength     = "$context.responseLength"
+      authorizerError    = "$context.authorizer.error"
+      integrationStatus  = "$context.integrationStatus"
+      integrationError   = "$context.integrationErrorMessage"
+      integrationLatency = "$context.integrationLatency"
+      responseLatency    = "$context.responseLatency"
+      errorResponseType  = "$context.error.responseType"
     },
-    # The native JWT authorizer has no principalId; its verified claims name the caller.
-    var.use_native_jwt_authorizer ? {
-      authorizerObjectId = "$context.authorizer.claims.oid"
-      authorizerClientId = "$context.authorizer.claims.azp"
-    } : {},
+    local.caller_fields,
   )))
 }
 
@@ -176,7 +187,7 @@ resource "aws_apigatewayv2_authorizer" "jwt" {
   identity_sources = ["$request.header.Authorization"]
 
   jwt_configuration {
-    issuer   = "https://${local.entra_authority_host}/${var.tenant_id}/v2.0"
+    issuer   = local.entra_v2_issuer
     audience = local.jwt_audiences
   }
 }

@@ -7,9 +7,9 @@ output "entra_authority_host" {
   value       = local.entra_authority_host
 }
 
-output "entra_authority_hosts" {
-  description = "Entra authority host of each cloud, the table the module (and the native JWT authorizer's issuer) uses."
-  value       = local.entra_authority_hosts
+output "entra_clouds" {
+  description = "Entra's authority host and v2 issuer host for each cloud: the table the module uses, and the native JWT authorizer's issuer comes from."
+  value       = local.entra_clouds
 }
 
 ################################################################################

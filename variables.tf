@@ -29,7 +29,7 @@ variable "tenant_id" {
 
   validation {
     condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.tenant_id))
-    error_message = "tenant_id must be the Entra tenant ID, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+    error_message = "tenant_id must be the Entra tenant ID, a GUID such as 11111111-2222-3333-4444-555555555555."
   }
 }
 
@@ -115,7 +115,7 @@ variable "allowed_tenant_ids" {
 
   validation {
     condition     = alltrue([for id in var.allowed_tenant_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
-    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 11111111-2222-3333-4444-555555555555."
   }
 
   validation {
@@ -389,7 +389,7 @@ variable "routes" {
 
   validation {
     condition     = alltrue([for route in values(var.routes) : route.condition == null ? true : (length(trimspace(route.condition)) > 0 && length(route.condition) <= 1024)])
-    error_message = "routes condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"."
+    error_message = "routes condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"11111111-2222-3333-4444-555555555555\"."
   }
 
   validation {

@@ -220,7 +220,7 @@ export function validateSettings(input: Record<keyof LocalStackSettings, unknown
   if (typeof tenantId !== "string" || !GUID.test(tenantId)) {
     throw new SettingsError(
       "tenant_id",
-      "must be the Entra tenant ID, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47",
+      "must be the Entra tenant ID, a GUID such as 11111111-2222-3333-4444-555555555555",
     );
   }
   const audience = input.audience;
@@ -394,7 +394,7 @@ function claimList(value: unknown, variable: string): string[] {
 function guidList(value: unknown, variable: string, what: string): string[] {
   const list = stringList(value, variable);
   if (!list.every((item) => GUID.test(item))) {
-    throw new SettingsError(variable, `must be ${what}: GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47`);
+    throw new SettingsError(variable, `must be ${what}: GUIDs such as 11111111-2222-3333-4444-555555555555`);
   }
   return list;
 }

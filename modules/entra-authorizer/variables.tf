@@ -72,7 +72,7 @@ variable "route_permissions" {
 
   validation {
     condition     = alltrue([for rule in values(var.route_permissions) : rule.condition == null ? true : (length(trimspace(rule.condition)) > 0 && length(rule.condition) <= 1024)])
-    error_message = "route_permissions condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"."
+    error_message = "route_permissions condition must be null or a CEL expression of 1 to 1024 characters, such as claims.tid == \"11111111-2222-3333-4444-555555555555\"."
   }
 }
 
@@ -97,7 +97,7 @@ variable "tenant_id" {
 
   validation {
     condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.tenant_id))
-    error_message = "tenant_id must be the Entra tenant ID, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+    error_message = "tenant_id must be the Entra tenant ID, a GUID such as 11111111-2222-3333-4444-555555555555."
   }
 }
 
@@ -173,7 +173,7 @@ variable "allowed_tenant_ids" {
 
   validation {
     condition     = alltrue([for id in var.allowed_tenant_ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))])
-    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 72f988bf-86f1-41af-91ab-2d7cd011db47."
+    error_message = "allowed_tenant_ids must contain tenant IDs, GUIDs such as 11111111-2222-3333-4444-555555555555."
   }
 }
 

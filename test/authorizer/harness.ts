@@ -13,7 +13,7 @@ import { evaluatePolicy, type PolicyLike } from "../support/iam-policy.js";
 import { event, STAGE_ARN } from "../support/in-process.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-export const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+export const TENANT = "3c9f2a51-7e4d-4b8a-9f10-2d6e8c4b1a73";
 export const OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 export const APP_ID = "6e74172b-be56-4843-9ff4-e66a39bb12e3";
 export { STAGE_ARN };

@@ -8,7 +8,7 @@ import { createSigningKey, DEV_CLIENT_ID } from "../../local/entra-tokens.js";
 import { type JsonResponse, requestJson } from "../../local/https-json.js";
 import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TENANT = "11111111-2222-3333-4444-555555555555";
 
 function decode(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const [header = "", payload = ""] = token.split(".");

@@ -2,7 +2,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createSigningKey, entraClaims, issuerFor, signJwt } from "../../local/entra-tokens.js";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TENANT = "11111111-2222-3333-4444-555555555555";
 const NOW = 1_700_000_000;
 
 describe("issuerFor", () => {

@@ -17,7 +17,7 @@ import {
   terraformJsonEncode,
 } from "../../local/stack-settings.js";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TENANT = "11111111-2222-3333-4444-555555555555";
 const OTHER_TENANT = "11111111-1111-4111-8111-111111111111";
 const CLIENT = "22222222-2222-4222-8222-222222222222";
 const HOST = "127.0.0.1:4443";

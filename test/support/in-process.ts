@@ -6,7 +6,7 @@ import { type Authorizer, createAuthorizer } from "../../lambda-src/authorizer/a
 import type { Fetcher } from "../../lambda-src/authorizer/jwt-library.js";
 import { createSigningKey, entraClaims, type SigningKey, signJwt } from "../../local/entra-tokens.js";
 
-export const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+export const TENANT = "3c9f2a51-7e4d-4b8a-9f10-2d6e8c4b1a73";
 export const OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 export const API_APP_ID = "6e74172b-be56-4843-9ff4-e66a39bb12e3";
 export const CLIENT_ID = "0c5a1f3e-6b1e-4a43-9c3f-0d3e5b7b1a11";

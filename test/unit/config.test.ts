@@ -10,9 +10,9 @@ import {
 } from "../../lambda-src/authorizer/config.js";
 import { ConfigurationError } from "../../lambda-src/authorizer/errors.js";
 
-const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const TENANT = "3c9f2a51-7e4d-4b8a-9f10-2d6e8c4b1a73";
 const OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
-const THIRD_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const THIRD_TENANT = "11111111-2222-3333-4444-555555555555";
 const APP = "6e74172b-be56-4843-9ff4-e66a39bb12e3";
 const CLIENT = "0c5a1f3e-6b1e-4a43-9c3f-0d3e5b7b1a11";
 const MINIMAL = Object.freeze({ ENTRA_TENANT_ID: TENANT, ENTRA_AUDIENCE: `api://${APP}` });
@@ -143,7 +143,7 @@ describe("loadConfig tenant", () => {
     ["9188040d-6c67-4c5b-b11-36a304b66dad"],
     ["9188040d-6c67-4c5b-b1120-36a304b66dad"],
     ["9188040d-6c67-4c5b-b112-36a304b66da"],
-    ["9188040d-6c67-4c5b-b112-36a304b66dad0"],
+    ["3c9f2a51-7e4d-4b8a-9f10-2d6e8c4b1a730"],
     ["9188040g-6c67-4c5b-b112-36a304b66dad"],
     ["9188040d-6c67-4c5b-b112-36a304b66da\u0434"],
   ])("refuses the tenant ID %j, quoting it", (tenant) => {

@@ -8,7 +8,7 @@ mock_provider "aws" {
 variables {
   api_id            = "x9y8z7w6v5"
   api_execution_arn = "arn:aws:execute-api:eu-west-1:210987654321:x9y8z7w6v5"
-  tenant_id         = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id         = "11111111-2222-3333-4444-555555555555"
   audience          = "api://orders"
   name              = "orders-authorizer"
 }

@@ -10,7 +10,7 @@ mock_provider "aws" {
 variables {
   api_id            = "x9y8z7w6v5"
   api_execution_arn = "arn:aws:execute-api:eu-west-1:210987654321:x9y8z7w6v5"
-  tenant_id         = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id         = "11111111-2222-3333-4444-555555555555"
   audience          = "api://orders"
   tags              = { Team = "orders" }
 }
@@ -32,7 +32,7 @@ run "defaults_give_a_cached_request_authorizer_its_function_layer_environment_an
 
   assert {
     condition = output.environment_variables == tomap({
-      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
       ENTRA_AUDIENCE            = "api://orders"
       ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
       ENTRA_CLOUD               = "public"
@@ -96,7 +96,7 @@ run "environment_follows_the_contract_with_every_option" {
     route_permissions = {
       "GET /orders"        = { scopes = ["orders.read"] }
       "POST /orders"       = { scopes = ["orders.write"], roles = ["Orders.Admin"], clients = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"] }
-      "ANY /orders/{id}"   = { roles = ["Orders.Admin"], condition = "claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"" }
+      "ANY /orders/{id}"   = { roles = ["Orders.Admin"], condition = "claims.tid == \"11111111-2222-3333-4444-555555555555\"" }
       "$default"           = {}
       "DELETE /orders/all" = { scopes = [], roles = null, clients = [], condition = null }
       "*"                  = { scopes = ["orders.all"] }
@@ -105,7 +105,7 @@ run "environment_follows_the_contract_with_every_option" {
 
   assert {
     condition = output.environment_variables == tomap({
-      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
       ENTRA_AUDIENCE            = "api://orders,11111111-2222-3333-4444-555555555555"
       ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
       ENTRA_CLOUD               = "usgov"
@@ -115,7 +115,7 @@ run "environment_follows_the_contract_with_every_option" {
       ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
       AUTHZ_RESPONSE_MODE       = "simple"
       AUTHZ_TOKEN_CACHE_SECONDS = "0"
-      AUTHZ_ROUTE_PERMISSIONS   = "{\"$default\":{},\"*\":{\"scopes\":[\"orders.all\"]},\"ANY /orders/{id}\":{\"condition\":\"claims.tid == \\\"72f988bf-86f1-41af-91ab-2d7cd011db47\\\"\",\"roles\":[\"Orders.Admin\"]},\"DELETE /orders/all\":{},\"GET /orders\":{\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
+      AUTHZ_ROUTE_PERMISSIONS   = "{\"$default\":{},\"*\":{\"scopes\":[\"orders.all\"]},\"ANY /orders/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"roles\":[\"Orders.Admin\"]},\"DELETE /orders/all\":{},\"GET /orders\":{\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
     })
     error_message = "Environment is wrong: ${jsonencode(output.environment_variables)}"
   }

@@ -7,7 +7,7 @@ mock_provider "aws" {
 }
 
 variables {
-  tenant_id                 = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id                 = "11111111-2222-3333-4444-555555555555"
   audience                  = "api://11111111-2222-3333-4444-555555555555"
   additional_audiences      = ["00000000-1111-2222-3333-444444444444", "api://orders"]
   token_versions            = ["2.0"]
@@ -31,7 +31,7 @@ run "native_mode_has_no_authorizer_function_and_no_layer" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].issuer == "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"
+    condition     = aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].issuer == "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0"
     error_message = "The issuer must be the home tenant's v2.0 issuer."
   }
 
@@ -52,7 +52,7 @@ run "native_mode_has_no_authorizer_function_and_no_layer" {
   }
 
   assert {
-    condition     = jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format).authorizerObjectId == "$context.authorizer.claims.oid"
+    condition     = jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format).callerObjectId == "$context.authorizer.claims.oid"
     error_message = "Without a principalId the access log must name the caller from the verified claims."
   }
 }
@@ -65,8 +65,8 @@ run "native_mode_uses_the_cloud_authority" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].issuer == "https://login.chinacloudapi.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0" && output.entra_authority_host == "login.chinacloudapi.cn"
-    error_message = "The issuer must follow the cloud's authority host."
+    condition     = aws_apigatewayv2_authorizer.jwt[0].jwt_configuration[0].issuer == "https://login.partner.microsoftonline.cn/11111111-2222-3333-4444-555555555555/v2.0" && output.entra_authority_host == "login.chinacloudapi.cn"
+    error_message = "The issuer must be the cloud's v2 issuer host (China's differs from its authority host)."
   }
 }
 

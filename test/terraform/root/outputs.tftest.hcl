@@ -6,7 +6,7 @@ mock_provider "aws" {
 }
 
 variables {
-  tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id = "11111111-2222-3333-4444-555555555555"
   audience  = "api://entra-authz-test"
   routes = {
     "GET /auth"       = { scopes = ["api.read"] }
@@ -68,7 +68,7 @@ run "outputs_describe_the_deployed_api_and_its_routes" {
   }
 
   assert {
-    condition     = output.entra_authority_host == "login.microsoftonline.com" && output.entra_authority_hosts == { public = "login.microsoftonline.com", usgov = "login.microsoftonline.us", china = "login.chinacloudapi.cn" }
+    condition     = output.entra_authority_host == "login.microsoftonline.com" && output.entra_clouds.china == { authority_host = "login.chinacloudapi.cn", v2_issuer_host = "login.partner.microsoftonline.cn" }
     error_message = "The Entra authority hosts must follow Microsoft's national cloud table."
   }
 

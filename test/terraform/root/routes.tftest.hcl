@@ -17,7 +17,7 @@ override_resource {
 }
 
 variables {
-  tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id = "11111111-2222-3333-4444-555555555555"
   audience  = "api://entra-authz-test"
 }
 

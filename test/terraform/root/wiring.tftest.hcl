@@ -10,7 +10,7 @@ mock_provider "aws" {
 }
 
 variables {
-  tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+  tenant_id = "11111111-2222-3333-4444-555555555555"
   audience  = "api://entra-authz-test"
   tags      = { Project = "entra-authz-test" }
 }
@@ -18,7 +18,7 @@ variables {
 run "defaults_give_the_authorizer_its_contract_and_the_stage_logs_and_throttling" {
   assert {
     condition = module.entra_authorizer[0].environment_variables == tomap({
-      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
       ENTRA_AUDIENCE            = "api://entra-authz-test"
       ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
       ENTRA_CLOUD               = "public"
@@ -59,16 +59,16 @@ run "defaults_give_the_authorizer_its_contract_and_the_stage_logs_and_throttling
   }
 
   assert {
-    condition = { for field in ["requestId", "routeKey", "status", "authorizerPrincipal", "authorizerError", "authorizerStatus", "authorizerLatency"] : field => jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format)[field] } == {
-      requestId           = "$context.requestId"
-      routeKey            = "$context.routeKey"
-      status              = "$context.status"
-      authorizerPrincipal = "$context.authorizer.principalId"
-      authorizerError     = "$context.authorizer.error"
-      authorizerStatus    = "$context.authorizer.status"
-      authorizerLatency   = "$context.authorizer.latency"
+    condition = { for field in ["requestId", "routeKey", "status", "authorizerError", "callerObjectId", "callerTenantId", "callerClientId"] : field => jsondecode(aws_apigatewayv2_stage.this.access_log_settings[0].format)[field] } == {
+      requestId       = "$context.requestId"
+      routeKey        = "$context.routeKey"
+      status          = "$context.status"
+      authorizerError = "$context.authorizer.error"
+      callerObjectId  = "$context.authorizer.oid"
+      callerTenantId  = "$context.authorizer.tid"
+      callerClientId  = "$context.authorizer.clientId"
     }
-    error_message = "The default access log line must be JSON with the request, the route, the status and the authorizer's principal, error, status and latency."
+    error_message = "The default access log line must be JSON with the request, the route, the status, the authorizer's error and the caller from the authorizer's context."
   }
 
   assert {
@@ -90,7 +90,7 @@ run "authorizer_gets_every_option" {
   variables {
     routes = {
       "GET /reports"    = { roles = ["Reports.Read.All"], clients = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"] }
-      "ANY /items/{id}" = { scopes = ["api.read"], condition = "claims.tid == \"72f988bf-86f1-41af-91ab-2d7cd011db47\"" }
+      "ANY /items/{id}" = { scopes = ["api.read"], condition = "claims.tid == \"11111111-2222-3333-4444-555555555555\"" }
       "GET /auth"       = {}
       "GET /health"     = { authorization = "none" }
     }
@@ -98,7 +98,7 @@ run "authorizer_gets_every_option" {
     token_versions               = ["2.0"]
     cloud                        = "china"
     authority_host               = "login.partner.microsoftonline.cn"
-    jwks_uri                     = "https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
+    jwks_uri                     = "https://login.partner.microsoftonline.cn/11111111-2222-3333-4444-555555555555/discovery/v2.0/keys"
     allowed_tenant_ids           = ["00000000-1111-2222-3333-555555555555"]
     allowed_client_ids           = ["04b07795-8ddb-461a-bbee-02f9e1bf7b46"]
     verified_token_cache_seconds = 60
@@ -106,17 +106,17 @@ run "authorizer_gets_every_option" {
 
   assert {
     condition = module.entra_authorizer[0].environment_variables == tomap({
-      ENTRA_TENANT_ID           = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
       ENTRA_AUDIENCE            = "api://entra-authz-test,00000000-1111-2222-3333-444444444444"
       ENTRA_TOKEN_VERSIONS      = "2.0"
       ENTRA_CLOUD               = "china"
       ENTRA_AUTHORITY_HOST      = "login.partner.microsoftonline.cn"
-      ENTRA_JWKS_URI            = "https://login.partner.microsoftonline.cn/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
+      ENTRA_JWKS_URI            = "https://login.partner.microsoftonline.cn/11111111-2222-3333-4444-555555555555/discovery/v2.0/keys"
       ENTRA_ALLOWED_TENANT_IDS  = "00000000-1111-2222-3333-555555555555"
       ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
       AUTHZ_RESPONSE_MODE       = "iam"
       AUTHZ_TOKEN_CACHE_SECONDS = "60"
-      AUTHZ_ROUTE_PERMISSIONS   = "{\"ANY /items/{id}\":{\"condition\":\"claims.tid == \\\"72f988bf-86f1-41af-91ab-2d7cd011db47\\\"\",\"scopes\":[\"api.read\"]},\"GET /auth\":{},\"GET /reports\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Reports.Read.All\"]}}"
+      AUTHZ_ROUTE_PERMISSIONS   = "{\"ANY /items/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"scopes\":[\"api.read\"]},\"GET /auth\":{},\"GET /reports\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Reports.Read.All\"]}}"
     })
     error_message = "Authorizer environment is wrong: ${jsonencode(module.entra_authorizer[0].environment_variables)}"
   }
