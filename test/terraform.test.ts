@@ -364,7 +364,9 @@ describe("offline plans of the root module with every option", () => {
       callerClientId: "$context.authorizer.clientId",
     });
     // REST-only variables that HTTP APIs do not document.
-    expect(Object.values(format).filter((value) => /authorizer\.(principalId|status|latency)/.test(value))).toEqual([]);
+    expect(
+      Object.values(format).filter((value) => /authorizer\.(principalId|status|latency)/.test(value)),
+    ).toEqual([]);
   });
 
   it("adds a public OPTIONS route for each ANY and $default route when CORS is set", () => {
