@@ -99,7 +99,8 @@ export interface CostModel {
   assumptions: typeof ASSUMPTIONS;
   inputs: CostInputs & {
     refusalLineBytesUsed: number;
-    accessLogLineBytes: { lambda: number; native: number };
+    /** The same fields with either authorizer. */
+    accessLogLineBytes: number;
     platformLineBytes: number;
   };
   cacheHitRates: readonly number[];
@@ -147,10 +148,7 @@ export function costModel(inputs: CostInputs): CostModel {
 
   const refusalBytes = inputs.refusalLineBytes[a.representativeRefusal];
   if (refusalBytes === undefined) throw new Error(`no ${a.representativeRefusal} line measured`);
-  const accessLogLineBytes = {
-    lambda: Buffer.byteLength(accessLogLine("lambda")),
-    native: Buffer.byteLength(accessLogLine("native")),
-  };
+  const accessLogLineBytes = Buffer.byteLength(accessLogLine());
   const platformLineBytes = platformLines().reduce(
     (sum, line) => sum + Buffer.byteLength(line) + a.cloudWatchEventOverheadBytes,
     0,
@@ -171,8 +169,7 @@ export function costModel(inputs: CostInputs): CostModel {
   const decisionLinesInfo = rates(
     (n) => logs(n * (1 - a.refusalShare), inputs.allowLineBytes) + logs(n * a.refusalShare, refusalBytes),
   );
-  const lambdaAccessLog = rates(() => logs(1e6, accessLogLineBytes.lambda));
-  const nativeAccessLog = rates(() => logs(1e6, accessLogLineBytes.native));
+  const accessLog = rates(() => logs(1e6, accessLogLineBytes));
   const httpApi = rates(() => PRICES.httpApiPerMillionRequests);
   const sum = (...parts: PerRate[]) =>
     CACHE_HIT_RATES.map((_, index) =>
@@ -199,16 +196,16 @@ export function costModel(inputs: CostInputs): CostModel {
       requests,
       duration: lambdaDuration,
       decisionLinesWarn,
-      accessLog: lambdaAccessLog,
+      accessLog,
       httpApi,
-      total: sum(requests, lambdaDuration, decisionLinesWarn, lambdaAccessLog, httpApi),
+      total: sum(requests, lambdaDuration, decisionLinesWarn, accessLog, httpApi),
       billedMsInfo: atDefault.firstSeenInfo.billedMs,
       durationInfo,
       decisionLinesInfo,
-      totalInfo: sum(requests, durationInfo, decisionLinesInfo, lambdaAccessLog, httpApi),
+      totalInfo: sum(requests, durationInfo, decisionLinesInfo, accessLog, httpApi),
       platformLinesInfo: rates((n) => ((n * platformLineBytes) / a.bytesPerGb) * PRICES.cloudWatchLogsPerGb),
     },
-    native: { accessLog: nativeAccessLog, httpApi, total: sum(nativeAccessLog, httpApi) },
+    native: { accessLog, httpApi, total: sum(accessLog, httpApi) },
   };
 }
 
