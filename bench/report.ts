@@ -296,9 +296,9 @@ export function costMarkdown(cost: CostModel): string[] {
       cost.durations.map((row) => [
         `${row.memoryMb} MB`,
         `1/${(1 / row.cpuShare).toFixed(1)} vCPU`,
-        `${row.firstSeen.estimatedMs.toFixed(2)} → ${row.firstSeen.billedMs} ms`,
-        `${row.repeated.estimatedMs.toFixed(2)} → ${row.repeated.billedMs} ms`,
-        `${row.firstSeenInfo.estimatedMs.toFixed(2)} → ${row.firstSeenInfo.billedMs} ms`,
+        `${row.firstSeen.estimatedMs.toFixed(3)} → ${row.firstSeen.billedMs} ms`,
+        `${row.repeated.estimatedMs.toFixed(3)} → ${row.repeated.billedMs} ms`,
+        `${row.firstSeenInfo.estimatedMs.toFixed(3)} → ${row.firstSeenInfo.billedMs} ms`,
         dollars(row.arm64),
         dollars(row.x86_64),
       ]),
