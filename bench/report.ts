@@ -1,10 +1,11 @@
-/** bench/results/RESULTS.md and the short summary printed at the end of `npm run bench`. */
-import type { ColdStartResult } from "./cold-start.js";
-import type { CostModel } from "./cost-model.js";
+/** bench/results/RESULTS.md and what `npm run bench` prints at the end (the targets table first). */
+import type { ColdConfigurationResult, ColdStartResult } from "./cold-start.js";
+import type { CostModel, PerRate } from "./cost-model.js";
 import type { LoadResult } from "./load-test.js";
 import type { SizeResult } from "./sizes.js";
-import type { TargetCheck } from "./targets.js";
-import type { ImplementationName, WarmResult } from "./warm-cost.js";
+import type { Spread } from "./stats.js";
+import { HANDLER_BUNDLE_MAX_KB, type TargetCheck } from "./targets.js";
+import { findImplementation, type ImplementationName, type WarmResult } from "./warm-cost.js";
 
 export interface RunInfo {
   date: string;
@@ -28,9 +29,14 @@ export interface BenchResults {
   cost: CostModel;
 }
 
+const COLD_LABELS: Record<string, string> = {
+  default: "Default (no route rules)",
+  routeRule: "Route rule (scopes)",
+  condition: "Route rule + CEL condition",
+};
+
 export function resultsMarkdown(results: BenchResults): string {
   const { run, warm, coldStart, sizes, load, cost } = results;
-  const cold = coldStart.medians;
   return [
     "# Benchmark results",
     "",
@@ -38,79 +44,32 @@ export function resultsMarkdown(results: BenchResults): string {
     `commit ${run.commit}, ${Object.entries(run.artifacts)
       .map(([name, hash]) => `${name} sha256 ${hash.slice(0, 12)}`)
       .join(", ")}; the run took ${run.durationSeconds.toFixed(0)} s.`,
-    "How each figure is measured, and what it means for a deployment: [README, Performance and cost](../../README.md#performance-and-cost).",
+    "How each figure is measured and what it means for a deployment: [docs/performance.md](../../docs/performance.md).",
     "",
     "## Targets",
     "",
-    table(
-      ["Target", "Measured", "Met", "Margin"],
-      results.targets.map((check) => [
-        check.target,
-        check.measured,
-        check.met ? "yes" : "**no**",
-        check.margin,
-      ]),
-    ),
+    targetsTable(results.targets),
+    "",
+    `The handler bundle's budget was 20 KB; multi-tenant issuers, the CEL condition wrapper, the bounded JWKS fetcher and the verified-token cache took the bundle to about 22 KB, so the budget is now ${HANDLER_BUNDLE_MAX_KB} KB. Speed targets are ratios to the RS256 floor measured in the same rounds; they are reported here, never asserted in tests.`,
     "",
     "## Warm cost per invocation",
     "",
-    `${warm.options.tokens} distinct valid tokens, ${warm.options.rounds} interleaved rounds in one Lambda-laid-out`,
-    "process; medians of the per-round figures. Wall time is one invocation at a time; CPU is user + system",
-    "time of the whole process (all threads) per invocation.",
+    ...warmMarkdown(warm),
     "",
-    table(
-      [
-        "Implementation",
-        "µs / op",
-        "× floor",
-        "CPU µs / op",
-        "CPU × floor",
-        "JWKS fetches (start + steady)",
-        "Ops / round",
-      ],
-      warm.implementations.map((item) => [
-        item.description,
-        micro(item.nsPerOp),
-        `${item.ratioToFloor.toFixed(2)}×`,
-        micro(item.cpuNsPerOp),
-        `${item.cpuRatioToFloor.toFixed(2)}×`,
-        `${item.fetchesPerContainer} (${item.initFetches} + ${item.steadyFetches} in ${item.steadyRequests} requests)`,
-        String(item.opsPerRound),
-      ]),
-    ),
+    "## Decision log lines",
     "",
-    "Where the built authorizer's time goes (differences between the medians above, so only roughly additive):",
-    "",
-    table(["Step", "µs / op", "CPU µs / op"], breakdown(warm)),
+    ...logLinesMarkdown(warm),
     "",
     "## Cold start, memory and size",
     "",
-    table(
-      ["Measure", `Median of ${coldStart.coldStarts}`],
-      [
-        ["Spawn → first answered request", `${cold.totalMs.toFixed(1)} ms`],
-        ["… Node start-up (before the runtime's first line)", `${cold.bootMs.toFixed(1)} ms`],
-        ["… import of index.mjs (starts the JWKS fetch)", `${cold.importMs.toFixed(1)} ms`],
-        ["… first invocation (waits for the JWKS on loopback)", `${cold.firstInvokeMs.toFixed(1)} ms`],
-        [
-          "JWKS fetches per container",
-          `${cold.jwksFetchesPerContainer} (${coldStart.requestsPerContainer} requests each)`,
-        ],
-        ["RSS of Node alone, before the import", mebibytes(cold.rssAtStart)],
-        ["RSS after the first request", mebibytes(cold.rssAfterFirst)],
-        [`RSS after ${coldStart.requestsPerContainer} requests`, mebibytes(cold.rss)],
-        [`heapUsed after ${coldStart.requestsPerContainer} requests`, mebibytes(cold.heapUsed)],
-        ["heapUsed after those and a full GC", mebibytes(cold.heapUsedAfterGc)],
-        ["Decision log line", `${cold.logBytesPerLine.toFixed(0)} bytes`],
-      ],
-    ),
+    ...coldMarkdown(coldStart),
     "",
     table(
       ["Artifact", "Bytes"],
       [
         ["index.mjs (handler bundle)", bytes(sizes.handlerBytes)],
         ["authorizer.zip", bytes(sizes.handlerZipBytes)],
-        ["jwt-verify-layer.zip", bytes(sizes.layerZipBytes)],
+        ["jwt-verify-layer.zip (aws-jwt-verify + CEL)", bytes(sizes.layerZipBytes)],
         [`Layer unpacked (${sizes.layerFiles} files)`, bytes(sizes.layerUnpackedBytes)],
       ],
     ),
@@ -130,17 +89,17 @@ export function resultsMarkdown(results: BenchResults): string {
         "Authorizer invocations",
         "JWKS fetches during run",
       ],
-      load.map((run) => [
-        `${run.options.ttlSeconds} s`,
-        String(run.requests),
-        String(run.options.connections),
-        String(run.requestsPerSecond),
-        String(run.latencyMs.p50),
-        String(run.latencyMs.p99),
-        String(run.non2xx),
-        String(run.errors + run.timeouts),
-        String(run.authorizerInvocations),
-        String(run.jwksFetches),
+      load.map((item) => [
+        `${item.options.ttlSeconds} s`,
+        String(item.requests),
+        String(item.options.connections),
+        String(item.requestsPerSecond),
+        String(item.latencyMs.p50),
+        String(item.latencyMs.p99),
+        String(item.non2xx),
+        String(item.errors + item.timeouts),
+        String(item.authorizerInvocations),
+        String(item.jwksFetches),
       ]),
     ),
     "",
@@ -153,109 +112,274 @@ export function resultsMarkdown(results: BenchResults): string {
   ].join("\n");
 }
 
-/** The cost tables, summarised in the README. */
-export function costMarkdown(cost: CostModel): string[] {
-  const rates = cost.cacheHitRates.map((rate) => `${Math.round(rate * 100)} % cache hits`);
-  const { assumptions, prices } = cost;
+export function targetsTable(targets: TargetCheck[]): string {
+  return table(
+    ["Target", "Measured", "Met", "Margin"],
+    targets.map((check) => [check.target, check.measured, check.met ? "yes" : "**no**", check.margin]),
+  );
+}
+
+function warmMarkdown(warm: WarmResult): string[] {
+  const { options } = warm;
+  const find = (name: ImplementationName) => findImplementation(warm, name);
+  const step = (label: string, name: ImplementationName, base?: ImplementationName) => {
+    const item = find(name);
+    const previous = base === undefined ? undefined : find(base);
+    return [
+      label,
+      signedMicro(item.nsPerOp - (previous?.nsPerOp ?? 0)),
+      signedMicro(item.cpuNsPerOp - (previous?.cpuNsPerOp ?? 0)),
+    ];
+  };
   return [
-    `Measured CPU time per invocation of the built authorizer: ${(cost.measuredCpuMsPerInvocation * 1000).toFixed(1)} µs of one full core.`,
-    `Estimated duration = (that + ${assumptions.runtimeOverheadMs} ms assumed runtime overhead) ÷ (memory ÷ ${assumptions.fullVcpuMemoryMb} MB); billed = that rounded up to ${assumptions.billingGranularityMs} ms.`,
+    `${options.rounds} interleaved rounds (order reversed every other round) after an untimed warm-up pass, in one Lambda-laid-out process.`,
+    `Each round gives every first-seen row the same ${options.firstSeenPerRound} tokens, which no row has seen before, so the`,
+    `verified-token cache never hits; the repeated-token row cycles through ${options.repeatedPool} tokens its cache already holds.`,
+    "Wall time is one invocation at a time; CPU is user + system time of the whole process per invocation.",
+    "× floor is the median over the rounds of (row ÷ floor in the same round), with its spread.",
     "",
-    "Per million authorizer invocations:",
+    table(
+      [
+        "Implementation",
+        "µs / op",
+        "× floor",
+        "p25–p75",
+        "min–max",
+        "CPU µs / op",
+        "CPU × floor",
+        "JWKS fetches (start + steady)",
+        "Ops / round",
+      ],
+      warm.implementations.map((item) => [
+        item.description,
+        micro(item.nsPerOp),
+        times(item.ratioToFloor.median),
+        range(item.ratioToFloor, "p25", "p75"),
+        range(item.ratioToFloor, "min", "max"),
+        micro(item.cpuNsPerOp),
+        times(item.cpuRatioToFloor.median),
+        `${item.fetchesPerContainer} (${item.initFetches} + ${item.steadyFetches} in ${item.steadyRequests} requests)`,
+        String(item.opsPerRound),
+      ]),
+    ),
+    "",
+    "Where the time goes (differences between the medians above, so only roughly additive):",
+    "",
+    table(
+      ["Step", "µs / op", "CPU µs / op"],
+      [
+        step("RS256 floor: decode, parse, crypto.verify", "floor"),
+        step(
+          "aws-jwt-verify on top of the floor (its regex, safe JSON parse, claim checks)",
+          "library",
+          "floor",
+        ),
+        step(
+          "The authorizer's own code on a first-seen token (event, Entra rules, claims, policy)",
+          "authorizer",
+          "library",
+        ),
+        step("… of which the verified-token cache (lookup miss + insert)", "authorizer", "authorizerNoCache"),
+        step(
+          "The allow line at INFO (JSON, synchronous write to the stdout pipe)",
+          "authorizerInfo",
+          "authorizer",
+        ),
+        step("A route rule (scopes) instead of the baseline", "authorizerRoute", "authorizer"),
+        step("A CEL condition on that route", "authorizerCondition", "authorizerRoute"),
+        step("Repeated token, whole invocation (cache hit)", "authorizerRepeated"),
+      ],
+    ),
+  ];
+}
+
+function logLinesMarkdown(warm: WarmResult): string[] {
+  const { allow, allowAtDefaultLevel, refusals } = warm.logLines;
+  return [
+    `Captured from the built authorizer with Lambda-shaped request IDs; ${allow.count} lines per kind. At the default level (WARN) the same allowed requests wrote ${allowAtDefaultLevel} lines.`,
+    "",
+    table(
+      ["Line", "Level", "Mean bytes", "Max bytes"],
+      [
+        ["Allow (INFO only)", allow.levels.join(", "), allow.meanBytes.toFixed(0), String(allow.maxBytes)],
+        ...Object.entries(refusals).map(([reason, sample]) => [
+          `Refusal ${reason}`,
+          sample.levels.join(", "),
+          sample.meanBytes.toFixed(0),
+          String(sample.maxBytes),
+        ]),
+      ],
+    ),
+    "",
+    "An allow line at INFO and an expired-token refusal, as written:",
+    "",
+    "```json",
+    allow.sample ?? "",
+    refusals.TOKEN_EXPIRED?.sample ?? "",
+    "```",
+  ];
+}
+
+function coldMarkdown(cold: ColdStartResult): string[] {
+  const configurations = cold.configurations;
+  const row = (label: string, pick: (item: ColdConfigurationResult) => string) => [
+    label,
+    ...configurations.map(pick),
+  ];
+  const defaults = configurations.find((item) => item.configuration === "default");
+  return [
+    `Medians of ${cold.coldStarts} fresh processes per configuration, started in turn. Init is the import of index.mjs: the bundle, the layer's library, the configuration (a condition loads and compiles CEL) and the first JWKS fetch, which the handler's top-level await finishes before the first request.`,
+    "",
+    table(
+      ["Measure", ...configurations.map((item) => COLD_LABELS[item.configuration] ?? item.configuration)],
+      [
+        row("Spawn → first answered request", (item) => ms(item.medians.totalMs)),
+        row("… Node start-up (before the runtime's first line)", (item) => ms(item.medians.bootMs)),
+        row("… init: import of index.mjs, JWKS fetch included", (item) => ms(item.medians.importMs)),
+        row("… first invocation", (item) => ms(item.medians.firstInvokeMs, 2)),
+        row("Second invocation (another token)", (item) => ms(item.medians.secondInvokeMs, 2)),
+        row("Warm invocation (median of the later half of the timed ones)", (item) =>
+          ms(item.medians.warmInvokeMs, 3),
+        ),
+        row("JWKS fetches at the end of init", (item) => counts(item, (sample) => sample.fetchesAtInit)),
+        row("JWKS fetches during the first request", (item) =>
+          counts(item, (sample) => sample.fetchesDuringFirst),
+        ),
+        row("JWKS fetches per container", (item) => counts(item, (sample) => sample.jwksFetches)),
+        row("CEL library loaded", (item) => (item.celLoaded ? "yes" : "no")),
+        row("Requests per container", (item) => String(item.requestsPerContainer)),
+      ],
+    ),
+    "",
+    ...(defaults === undefined
+      ? []
+      : [
+          `Memory, default configuration (${defaults.requestsPerContainer} requests per container):`,
+          "",
+          table(
+            ["Measure", "Median"],
+            [
+              ["RSS of Node alone, before the import", mebibytes(defaults.medians.rssAtStart)],
+              ["RSS after the first request", mebibytes(defaults.medians.rssAfterFirst)],
+              [`RSS after ${defaults.requestsPerContainer} requests`, mebibytes(defaults.medians.rss)],
+              [
+                `heapUsed after ${defaults.requestsPerContainer} requests`,
+                mebibytes(defaults.medians.heapUsed),
+              ],
+              ["heapUsed after those and a full GC", mebibytes(defaults.medians.heapUsedAfterGc)],
+            ],
+          ),
+        ]),
+  ];
+}
+
+/** The cost tables; docs/performance.md explains them. */
+export function costMarkdown(cost: CostModel): string[] {
+  const { assumptions: a, prices, inputs, lambda, native } = cost;
+  const rates = cost.cacheHitRates.map((rate) => `${Math.round(rate * 100)} % cache hits`);
+  const dollarsRow = (label: string, values: PerRate) => [label, ...values.map(dollars)];
+  const architecture = a.architecture;
+  return [
+    `Measured full-core CPU per invocation: ${(inputs.cpuMsFirstSeen * 1000).toFixed(1)} µs first-seen, ${(inputs.cpuMsRepeated * 1000).toFixed(1)} µs repeated, ${(inputs.cpuMsFirstSeenInfo * 1000).toFixed(1)} µs first-seen at INFO.`,
+    `Estimated duration = (CPU + ${a.runtimeOverheadCpuMs} ms assumed runtime overhead) ÷ (memory ÷ ${a.fullVcpuMemoryMb} MB); billed = that rounded up to ${a.billingGranularityMs} ms.`,
     "",
     table(
       [
         "Memory",
         "CPU share",
-        "Est. duration",
-        "Billed",
-        "GB-s",
-        "Compute x86_64",
-        "Compute arm64",
-        "Requests",
+        "First-seen: est. → billed",
+        "Repeated: est. → billed",
+        "INFO: est. → billed",
+        "Duration per million (first-seen), arm64",
+        "x86_64",
       ],
-      cost.rows.map((row) => [
+      cost.durations.map((row) => [
         `${row.memoryMb} MB`,
         `1/${(1 / row.cpuShare).toFixed(1)} vCPU`,
-        `${row.estimatedDurationMs.toFixed(2)} ms`,
-        `${row.billedMs} ms`,
-        row.gbSeconds.toFixed(0),
-        dollars(row.computeX86),
-        dollars(row.computeArm64),
-        dollars(row.requestCharge),
+        `${row.firstSeen.estimatedMs.toFixed(3)} → ${row.firstSeen.billedMs} ms`,
+        `${row.repeated.estimatedMs.toFixed(3)} → ${row.repeated.billedMs} ms`,
+        `${row.firstSeenInfo.estimatedMs.toFixed(3)} → ${row.firstSeenInfo.billedMs} ms`,
+        dollars(row.arm64),
+        dollars(row.x86_64),
       ]),
     ),
     "",
-    "Per million API calls, by the share of calls answered from API Gateway's authorizer cache:",
+    `Per million API requests, by the share answered from API Gateway's authorizer cache; Lambda at the module's defaults (${a.memoryMb} MB, ${architecture}), every invocation billed as a first-seen token:`,
     "",
     table(
-      ["Authorizer", ...rates],
+      ["Per million API requests", ...rates],
       [
-        ["Native JWT authorizer", ...rates.map(() => dollars(cost.nativeJwtAuthorizer))],
-        ...cost.rows.flatMap((row) => [
-          [`Lambda, ${row.memoryMb} MB x86_64`, ...row.x86.map(dollars)],
-          [`Lambda, ${row.memoryMb} MB arm64`, ...row.arm64.map(dollars)],
-        ]),
         [
-          `+ decision lines in CloudWatch Logs (${cost.decisionLogs.bytesPerLine.toFixed(0)} B each)`,
-          ...cost.decisionLogs.dollarsPerMillion.map(dollars),
+          "Lambda authorizer invocations",
+          ...lambda.invocations.map((value) => value.toLocaleString("en-US")),
         ],
-        ["+ HTTP API requests, with either authorizer", ...rates.map(() => dollars(cost.httpApiPerMillion))],
+        dollarsRow(
+          `Lambda requests ($${prices.lambdaPerMillionRequests.toFixed(2)} per million)`,
+          lambda.requests,
+        ),
+        dollarsRow(`Lambda duration (${lambda.billedMs} ms billed each)`, lambda.duration),
+        dollarsRow(
+          `Decision lines at WARN: ${Math.round(a.refusalShare * 100)} % refusals × ${inputs.refusalLineBytesUsed.toFixed(0)} B`,
+          lambda.decisionLinesWarn,
+        ),
+        dollarsRow(`Stage access log (${inputs.accessLogLineBytes} B per request)`, lambda.accessLog),
+        dollarsRow("HTTP API requests", lambda.httpApi),
+        dollarsRow("**Lambda authorizer, defaults: total**", lambda.total),
+        dollarsRow(`At INFO instead: duration (${lambda.billedMsInfo} ms billed each)`, lambda.durationInfo),
+        dollarsRow(
+          `At INFO instead: decision lines (allow ${inputs.allowLineBytes.toFixed(0)} B + refusals)`,
+          lambda.decisionLinesInfo,
+        ),
+        dollarsRow("**Lambda authorizer at INFO: total**", lambda.totalInfo),
+        dollarsRow(
+          `Native JWT authorizer: stage access log (the same ${inputs.accessLogLineBytes} B)`,
+          native.accessLog,
+        ),
+        dollarsRow("Native JWT authorizer: HTTP API requests", native.httpApi),
+        dollarsRow("**Native JWT authorizer: total**", native.total),
+        dollarsRow(
+          `Not in the totals: Lambda's platform lines if system_log_level is INFO instead of the module's WARN (${inputs.platformLineBytes} B per invocation)`,
+          lambda.platformLinesInfo,
+        ),
       ],
     ),
     "",
-    `Prices: us-east-1 list prices at time of writing. Lambda x86_64 $${prices.lambdaX86PerGbSecond} and arm64 $${prices.lambdaArm64PerGbSecond} per GB-s, $${prices.lambdaPerMillionRequests.toFixed(2)} per million requests; HTTP API $${prices.httpApiPerMillionRequests.toFixed(2)} per million requests (first 300 million a month); CloudWatch Logs ingestion $${prices.cloudWatchLogsPerGb.toFixed(2)} per GB. Free tier ignored.`,
+    `Prices (us-east-1, first tier, free tier ignored): Lambda arm64 $${prices.lambdaArm64PerGbSecond} and x86_64 $${prices.lambdaX86PerGbSecond} per GB-s and $${prices.lambdaPerMillionRequests.toFixed(2)} per million requests (aws.amazon.com/lambda/pricing); HTTP API $${prices.httpApiPerMillionRequests.toFixed(2)} per million requests (aws.amazon.com/api-gateway/pricing); CloudWatch Logs ingestion $${prices.cloudWatchLogsPerGb.toFixed(2)} per GB, each event counted with ${a.cloudWatchEventOverheadBytes} bytes of overhead (aws.amazon.com/cloudwatch/pricing). Every assumption is a named constant in bench/cost-model.ts.`,
   ];
 }
 
 export function summaryText(results: BenchResults): string {
-  const authorizer = results.warm.implementations.find((item) => item.name === "authorizer");
+  const { warm, coldStart, sizes, cost } = results;
   const lines = [
     "",
-    "Warm cost (median µs/op, × floor):",
-    ...results.warm.implementations.map(
+    "Targets:",
+    "",
+    targetsTable(results.targets),
+    "",
+    "Warm cost (median µs/op, × floor with p25–p75):",
+    ...warm.implementations.map(
       (item) =>
-        `  ${item.name.padEnd(16)} ${micro(item.nsPerOp).padStart(8)} µs  ${item.ratioToFloor.toFixed(2)}×  JWKS fetches ${item.fetchesPerContainer}`,
+        `  ${item.name.padEnd(20)} ${micro(item.nsPerOp).padStart(8)} µs  ${times(item.ratioToFloor.median).padStart(7)} (${range(item.ratioToFloor, "p25", "p75")})  JWKS fetches ${item.fetchesPerContainer}`,
     ),
-    `Cold start: ${results.coldStart.medians.totalMs.toFixed(0)} ms to the first answer (import ${results.coldStart.medians.importMs.toFixed(0)} ms, first invoke ${results.coldStart.medians.firstInvokeMs.toFixed(0)} ms); RSS ${mebibytes(results.coldStart.medians.rss)} after ${results.coldStart.requestsPerContainer} requests`,
-    `Sizes: index.mjs ${bytes(results.sizes.handlerBytes)} B, layer zip ${bytes(results.sizes.layerZipBytes)} B, unpacked ${bytes(results.sizes.layerUnpackedBytes)} B`,
+    ...coldStart.configurations.map(
+      (item) =>
+        `Cold start, ${(COLD_LABELS[item.configuration] ?? item.configuration).toLowerCase()}: ${ms(item.medians.totalMs)} to the first answer (init ${ms(item.medians.importMs)}, first invocation ${ms(item.medians.firstInvokeMs, 2)}, warm ${ms(item.medians.warmInvokeMs, 3)}), CEL loaded: ${item.celLoaded ? "yes" : "no"}`,
+    ),
+    `Sizes: index.mjs ${bytes(sizes.handlerBytes)} B, layer zip ${bytes(sizes.layerZipBytes)} B, unpacked ${bytes(sizes.layerUnpackedBytes)} B`,
     ...results.load.map(
       (run) =>
         `Load, cache TTL ${run.options.ttlSeconds} s: ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, non-2xx ${run.non2xx}, errors ${run.errors + run.timeouts}, JWKS fetches ${run.jwksFetches}`,
     ),
-    `Cost: ${authorizer === undefined ? "?" : micro(authorizer.cpuNsPerOp)} µs CPU per invocation → see bench/results/RESULTS.md`,
-    "Targets:",
-    ...results.targets.map(
-      (check) => `  ${check.met ? "met   " : "MISSED"} ${check.target}: ${check.measured} (${check.margin})`,
-    ),
+    `Cost per million API requests at ${cost.cacheHitRates.map((rate) => `${Math.round(rate * 100)} %`).join(" / ")} cache hits: Lambda authorizer ${cost.lambda.total.map(dollars).join(" / ")}, at INFO ${cost.lambda.totalInfo.map(dollars).join(" / ")}, native JWT ${cost.native.total.map(dollars).join(" / ")}`,
   ];
   return lines.join("\n");
 }
 
-function breakdown(warm: WarmResult): string[][] {
-  const find = (name: ImplementationName) => {
-    const found = warm.implementations.find((item) => item.name === name);
-    if (found === undefined) throw new Error(`no ${name} measurement`);
-    return found;
-  };
-  const steps: [string, ImplementationName, ImplementationName | undefined][] = [
-    ["RS256 floor: decode, parse, crypto.verify", "floor", undefined],
-    ["aws-jwt-verify on top of the floor (claim checks, its safe JSON parse)", "library", "floor"],
-    ["The authorizer's own code (event, Entra rules, claims, IAM policy)", "authorizerQuiet", "library"],
-    ["The decision log line (JSON, synchronous write to the stdout pipe)", "authorizer", "authorizerQuiet"],
-  ];
-  return [
-    ...steps.map(([label, name, base]) => {
-      const item = find(name);
-      const previous = base === undefined ? undefined : find(base);
-      return [
-        label,
-        micro(item.nsPerOp - (previous?.nsPerOp ?? 0)),
-        micro(item.cpuNsPerOp - (previous?.cpuNsPerOp ?? 0)),
-      ];
-    }),
-    ["Built authorizer, total", micro(find("authorizer").nsPerOp), micro(find("authorizer").cpuNsPerOp)],
-  ];
+function counts(
+  item: ColdConfigurationResult,
+  pick: (sample: ColdConfigurationResult["samples"][number]) => number,
+) {
+  return item.samples.map(pick).join(", ");
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -265,6 +389,22 @@ function table(header: string[], rows: string[][]): string {
 
 function micro(ns: number): string {
   return (ns / 1000).toFixed(1);
+}
+
+function signedMicro(ns: number): string {
+  return `${ns < 0 ? "−" : ""}${micro(Math.abs(ns))}`;
+}
+
+function times(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
+function range(value: Spread, low: "p25" | "min", high: "p75" | "max"): string {
+  return `${value[low].toFixed(2)}–${value[high].toFixed(2)}×`;
+}
+
+function ms(value: number, digits = 1): string {
+  return `${value.toFixed(digits)} ms`;
 }
 
 function mebibytes(value: number): string {

@@ -1,33 +1,53 @@
 /**
- * Part 1: the warm cost per invocation of the built authorizer against the floor and two other ways
- * of writing it, all in one Lambda-laid-out child (bench/warm/child.mjs), with JWKS fetches counted at
- * the issuer per implementation.
+ * Part 1: the warm cost per invocation of the built authorizer in several configurations, against the
+ * RS256 floor and two other ways of writing it, all in one Lambda-laid-out child (bench/warm/child.mjs),
+ * with JWKS fetches counted at the issuer per implementation; then the bytes of the decision lines.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BenchIssuer } from "./bench-issuer.js";
+import { type BenchIssuer, type ConfigurationName, environmentChanges } from "./bench-issuer.js";
 import { nextMessage } from "./ipc.js";
 import { type LambdaLayout, lambdaEnvironment, spawnLambdaChild } from "./lambda-layout.js";
-import { median, round } from "./stats.js";
+import { median, round, type Spread, spread } from "./stats.js";
 
 const CHILD = fileURLToPath(new URL("./warm/child.mjs", import.meta.url));
 
 export const IMPLEMENTATIONS = {
-  floor: "Floor: decode + JSON.parse + RS256 crypto.verify, KeyObject ready",
-  library: "aws-jwt-verify verifySync alone (same config, hydrated)",
-  authorizerQuiet: "Built authorizer with LOG_LEVEL=warn (no decision line)",
-  authorizer: "Built authorizer (dist/authorizer.zip + layer)",
-  jose: "jose: createRemoteJWKSet once + jwtVerify",
-  walkthrough: "Walkthrough: JwtVerifier.create inside the handler",
+  floor: "RS256 floor: decode + JSON.parse + crypto.verify, KeyObject ready",
+  library: "aws-jwt-verify verifySync alone (same issuers and audiences, hydrated)",
+  authorizer: "Authorizer, default configuration (WARN, token cache on): first-seen tokens",
+  authorizerRepeated: "Authorizer, default configuration: repeated tokens (token cache hits)",
+  authorizerInfo: "Authorizer at INFO (an allow line per request): first-seen tokens",
+  authorizerNoCache: "Authorizer with the token cache off (AUTHZ_TOKEN_CACHE_SECONDS=0): first-seen tokens",
+  authorizerRoute: "Authorizer with a route rule (scopes): first-seen tokens",
+  authorizerCondition: "Authorizer with a route rule and a CEL condition: first-seen tokens",
+  jose: "jose: createRemoteJWKSet once + jwtVerify, a decision line per request",
+  walkthrough: "Walkthrough: JwtVerifier.create inside the handler, a decision line per request",
 } as const;
 
 export type ImplementationName = keyof typeof IMPLEMENTATIONS;
 
+/** The configuration each instance of the built authorizer runs with. */
+const AUTHORIZERS = {
+  authorizer: "default",
+  authorizerRepeated: "default",
+  authorizerInfo: "info",
+  authorizerNoCache: "noTokenCache",
+  authorizerRoute: "routeRule",
+  authorizerCondition: "condition",
+} as const satisfies Partial<Record<ImplementationName, ConfigurationName>>;
+
 export interface WarmOptions {
-  tokens: number;
+  /** Rounds after the untimed warm-up pass. */
   rounds: number;
+  /** Distinct tokens per round; the child needs (rounds + 1) × this many. */
+  firstSeenPerRound: number;
+  /** Tokens the repeated-token instance cycles through, all in its cache after the warm-up pass. */
+  repeatedPool: number;
   walkthroughPerRound: number;
+  /** Requests per kind of decision line when measuring their size. */
+  logSamples: number;
 }
 
 export interface ImplementationResult {
@@ -38,8 +58,9 @@ export interface ImplementationResult {
   nsPerOp: number;
   /** Median over the rounds of process CPU time (user + system, all threads) per invocation. */
   cpuNsPerOp: number;
-  ratioToFloor: number;
-  cpuRatioToFloor: number;
+  /** This implementation's time ÷ the floor's, per round (same round, same tokens): median and spread. */
+  ratioToFloor: Spread;
+  cpuRatioToFloor: Spread;
   /** Fetches while the implementation started and served its first (untimed) pass. */
   initFetches: number;
   /** Fetches during the timed rounds. */
@@ -49,9 +70,32 @@ export interface ImplementationResult {
   roundsNsPerOp: number[];
 }
 
+export interface LogLineSample {
+  count: number;
+  meanBytes: number;
+  maxBytes: number;
+  reasons: string[];
+  levels: string[];
+  /** One line as written (no token material: reason codes, route, principal, request ID). */
+  sample: string | undefined;
+}
+
+export interface LogLines {
+  /** Allow lines at INFO. */
+  allow: LogLineSample;
+  /** Lines written by the default (WARN) instance for the same allowed requests: should be 0. */
+  allowAtDefaultLevel: number;
+  /** Reason code → refusal lines (WARN) of the default instance. */
+  refusals: Record<string, LogLineSample>;
+}
+
 export interface WarmResult {
   options: WarmOptions;
+  /** The configuration behind each authorizer row. */
+  configurations: Record<string, ConfigurationName>;
   implementations: ImplementationResult[];
+  logLines: LogLines;
+  /** What reached the child's stdout pipe during the rounds (INFO instance, jose, walkthrough). */
   stdout: { lines: number; bytes: number };
 }
 
@@ -59,14 +103,16 @@ interface ChildRound {
   count: number;
   nsPerOp: number;
   cpuNsPerOp: number;
+  round: number;
 }
 
 interface ChildResult {
   type: "result";
   results: Record<ImplementationName, { initFetches: number; steadyFetches: number; rounds: ChildRound[] }>;
+  logLines: LogLines;
 }
 
-/** `tokensPath`: a file written by writeTokenFile with `options.tokens` tokens. */
+/** `tokensPath`: a token file with at least (rounds + 1) × firstSeenPerRound tokens. */
 export async function measureWarmCost(
   bench: BenchIssuer,
   layout: LambdaLayout,
@@ -74,46 +120,53 @@ export async function measureWarmCost(
   tokensPath: string,
   options: WarmOptions,
 ): Promise<WarmResult> {
-  const configPath = join(workDir, "warm-config.json");
-  await writeFile(
-    configPath,
-    JSON.stringify({ tokensPath, rounds: options.rounds, walkthroughPerRound: options.walkthroughPerRound }),
+  const baseEnv = bench.functionEnv("default");
+  const authorizers = Object.fromEntries(
+    Object.entries(AUTHORIZERS).map(([name, configuration]) => [
+      name,
+      environmentChanges(baseEnv, bench.functionEnv(configuration)),
+    ]),
   );
+  const configPath = join(workDir, "warm-config.json");
+  await writeFile(configPath, JSON.stringify({ tokensPath, authorizers, ...options }));
 
-  const run = spawnLambdaChild(layout, lambdaEnvironment(layout, bench.functionEnv), CHILD, [configPath]);
+  const run = spawnLambdaChild(layout, lambdaEnvironment(layout, baseEnv), CHILD, [configPath]);
   run.child.on("message", (message: { type?: string }) => {
     if (message.type === "jwks-count")
       run.child.send({ type: "jwks-count", count: bench.issuer.jwksFetchCount });
   });
-  const { results } = await nextMessage<ChildResult>(run.child, "result", 240_000);
+  const { results, logLines } = await nextMessage<ChildResult>(run.child, "result", 300_000);
   await run.closed;
 
-  const summarize = (name: ImplementationName) => {
+  const floorRounds = results.floor.rounds;
+  const implementations = (Object.keys(IMPLEMENTATIONS) as ImplementationName[]).map((name) => {
     const result = results[name];
+    const ratios = (pick: (sample: ChildRound) => number) =>
+      spread(result.rounds.map((sample, index) => pick(sample) / pick(floorRounds[index] as ChildRound)));
     const steadyRequests = result.rounds.reduce((sum, sample) => sum + sample.count, 0);
     return {
       name,
       description: IMPLEMENTATIONS[name],
       opsPerRound: result.rounds[0]?.count ?? 0,
-      nsPerOp: median(result.rounds.map((sample) => sample.nsPerOp)),
-      cpuNsPerOp: median(result.rounds.map((sample) => sample.cpuNsPerOp)),
+      nsPerOp: Math.round(median(result.rounds.map((sample) => sample.nsPerOp))),
+      cpuNsPerOp: Math.round(median(result.rounds.map((sample) => sample.cpuNsPerOp))),
+      ratioToFloor: ratios((sample) => sample.nsPerOp),
+      cpuRatioToFloor: ratios((sample) => sample.cpuNsPerOp),
       initFetches: result.initFetches,
       steadyFetches: result.steadyFetches,
       steadyRequests,
       fetchesPerContainer: result.initFetches + result.steadyFetches,
       roundsNsPerOp: result.rounds.map((sample) => Math.round(sample.nsPerOp)),
     };
-  };
-  const floor = summarize("floor");
-  const implementations = (Object.keys(IMPLEMENTATIONS) as ImplementationName[]).map((name) => {
-    const summary = summarize(name);
-    return {
-      ...summary,
-      nsPerOp: Math.round(summary.nsPerOp),
-      cpuNsPerOp: Math.round(summary.cpuNsPerOp),
-      ratioToFloor: round(summary.nsPerOp / floor.nsPerOp),
-      cpuRatioToFloor: round(summary.cpuNsPerOp / floor.cpuNsPerOp),
-    };
   });
-  return { options, implementations, stdout: { ...run.stdout } };
+  for (const sample of [logLines.allow, ...Object.values(logLines.refusals)]) {
+    sample.meanBytes = round(sample.meanBytes, 1);
+  }
+  return { options, configurations: AUTHORIZERS, implementations, logLines, stdout: { ...run.stdout } };
+}
+
+export function findImplementation(warm: WarmResult, name: ImplementationName): ImplementationResult {
+  const found = warm.implementations.find((item) => item.name === name);
+  if (found === undefined) throw new Error(`no ${name} measurement`);
+  return found;
 }

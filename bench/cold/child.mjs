@@ -1,10 +1,13 @@
 /**
  * One cold start of the built authorizer, run by bench/cold-start.ts in a fresh Lambda-laid-out child:
- * import the bundle (which starts the JWKS fetch), answer one request, report, then answer
- * `requests` more and report memory. Plain JavaScript, so nothing but Node sits before the import.
- * argv[2] is the path of the config file: { firstToken, tokensPath, requests, routeArn }.
+ * import the bundle (its top-level await finishes the first JWKS fetch, as Lambda's init phase would),
+ * ask the parent how many JWKS requests the issuer has served, answer the first request, ask again,
+ * answer a second, report; then time `warmSample` requests one by one, answer `requests` more and report
+ * memory. Plain JavaScript, so nothing but Node sits before the import.
+ * argv[2] is the path of the config file: { firstToken, secondToken, tokensPath, warmSample, requests, routeArn }.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { requestEvent } from "../request-event.mjs";
@@ -17,24 +20,51 @@ const memoryAtStart = memory();
 const importStartedMs = performance.now();
 const { handler } = await import(pathToFileURL(join(process.cwd(), "index.mjs")).href);
 const importedMs = performance.now();
-const first = await handler(requestEvent(config.firstToken, config.routeArn), { awsRequestId: "cold-0" });
-const answeredMs = performance.now();
+// Asked before the first request: the fetch, if any, happened during init.
+const fetchesAtInit = await jwksFetchCount();
+const celLoaded = isCelLoaded();
+
+const firstEvent = requestEvent(config.firstToken, config.routeArn);
+const secondEvent = requestEvent(config.secondToken, config.routeArn);
+const firstStartedMs = performance.now();
+const first = await handler(firstEvent, { awsRequestId: "cold-0" });
+const firstAnsweredMs = performance.now();
+const firstInvokeMs = firstAnsweredMs - firstStartedMs;
+const fetchesAfterFirst = await jwksFetchCount();
+const secondStartedMs = performance.now();
+const second = await handler(secondEvent, { awsRequestId: "cold-1" });
+const secondInvokeMs = performance.now() - secondStartedMs;
 process.send({
   type: "first",
   bootMs: scriptStartedMs,
   importMs: importedMs - importStartedMs,
-  firstInvokeMs: answeredMs - importedMs,
-  allowed: isAllowed(first),
+  firstInvokeMs,
+  secondInvokeMs,
+  // What happened after the first answer (two questions to the parent, the second request): the parent
+  // takes it off its spawn → message time.
+  afterFirstAnswerMs: performance.now() - firstAnsweredMs,
+  allowed: isAllowed(first) && isAllowed(second),
+  fetchesAtInit,
+  fetchesAfterFirst,
+  celLoaded,
   memoryAtStart,
   memoryAfterFirst: memory(),
 });
 
 const { tokens } = JSON.parse(readFileSync(config.tokensPath, "utf8"));
 let allowed = 0;
+const warmMs = [];
+for (let i = 0; i < config.warmSample; i += 1) {
+  const event = requestEvent(tokens[i % tokens.length], config.routeArn);
+  const started = performance.now();
+  const response = await handler(event, { awsRequestId: `warm-${i}` });
+  warmMs.push(performance.now() - started);
+  if (isAllowed(response)) allowed += 1;
+}
 for (let i = 0; i < config.requests; i += 1) {
   // Each event is built when it is needed, as the runtime parses each one, so the benchmark's own
   // data stays small next to what the authorizer holds.
-  const event = requestEvent(tokens[i % tokens.length], config.routeArn);
+  const event = requestEvent(tokens[(config.warmSample + i) % tokens.length], config.routeArn);
   if (isAllowed(await handler(event, { awsRequestId: `warm-${i}` }))) allowed += 1;
 }
 const memoryAfterRequests = memory();
@@ -42,8 +72,11 @@ const memoryAfterRequests = memory();
 globalThis.gc?.();
 process.send({
   type: "done",
-  requests: config.requests,
+  requests: config.warmSample + config.requests,
   allowed,
+  // The later half of the sample: JIT-compiled, as a container that has served a while.
+  warmInvokeMs: warmMs.slice(Math.floor(warmMs.length / 2)),
+  fetchesAtEnd: await jwksFetchCount(),
   memory: memoryAfterRequests,
   memoryAfterGc: memory(),
 });
@@ -56,4 +89,18 @@ function memory() {
 
 function isAllowed(response) {
   return response?.policyDocument?.Statement?.[0]?.Effect === "Allow";
+}
+
+/** Whether the CEL library was require()d from the layer (Node's CommonJS cache is shared). */
+function isCelLoaded() {
+  const { cache } = createRequire(join(process.cwd(), "index.mjs"));
+  return Object.keys(cache).some((path) => path.includes("@marcbachmann/cel-js"));
+}
+
+/** Asks the parent, which runs the issuer, how many JWKS requests it has served so far. */
+function jwksFetchCount() {
+  return new Promise((resolve) => {
+    process.once("message", (message) => resolve(message.count));
+    process.send({ type: "jwks-count" });
+  });
 }

@@ -1,11 +1,17 @@
 /**
  * The warm micro benchmark, run by bench/warm-cost.ts in a Lambda-laid-out child process.
  *
- * Every implementation runs in this one process over the same tokens, in interleaved rounds, so that
- * CPU frequency, GC state and machine noise hit them alike. Plain JavaScript on purpose: a TypeScript
- * loader would sit between the runtime and the built bundle. argv[2] is the path of the config file.
+ * Every implementation runs in this one process, in interleaved rounds (the order reversed every other
+ * round), so that CPU frequency, GC state and machine noise hit them alike. Each round takes a fresh
+ * slice of tokens that no implementation has seen: the built authorizer's verified-token cache never
+ * hits, except in the `authorizerRepeated` instance, which cycles through a small pool it has already
+ * verified. Each authorizer configuration is its own instance of the bundle (another URL is another
+ * module), with its own environment read at import, its own caches and its own JWKS fetch.
+ *
+ * Plain JavaScript on purpose: a TypeScript loader would sit between the runtime and the built bundle.
+ * argv[2] is the path of the config file written by warm-cost.ts.
  */
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,45 +20,77 @@ import { verifyFloor } from "./floor.mjs";
 import { createLibraryVerifier } from "./library-only.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const { tokens, publicJwk, routeArn } = JSON.parse(readFileSync(config.tokensPath, "utf8"));
-const events = tokens.map((token) => requestEvent(token, routeArn));
-const contexts = tokens.map((_, index) => ({ awsRequestId: `bench-${index}` }));
+const { tokens, publicJwk, routeArn, refusals } = JSON.parse(readFileSync(config.tokensPath, "utf8"));
+const perRound = config.firstSeenPerRound;
+if (tokens.length < (config.rounds + 1) * perRound) throw new Error("not enough tokens for the rounds");
 const key = createPublicKey({ key: publicJwk, format: "jwk" });
+const handlerUrl = pathToFileURL(join(process.cwd(), "index.mjs")).href;
+
+const contexts = Array.from({ length: perRound }, (_, index) => ({ awsRequestId: `bench-${index}` }));
+const pool = tokens.slice(0, config.repeatedPool).map((token) => requestEvent(token, routeArn));
+/** The current pass: tokens[offset …] and their events, built before the pass, untimed. */
+let offset = 0;
+let events = [];
 
 const allowed = (response) => response?.policyDocument?.Statement?.[0]?.Effect === "Allow";
 const verified = (payload) => typeof payload?.scp === "string";
 
+/** Authorizer instances by implementation name, for the log-line measurement after the rounds. */
+const handlers = {};
+
+/** An authorizer instance with the environment changes of its configuration, restored after the import. */
+async function importAuthorizer(name) {
+  const changes = config.authorizers[name];
+  const saved = Object.fromEntries(Object.keys(changes).map((variable) => [variable, process.env[variable]]));
+  const apply = (values) => {
+    for (const [variable, value] of Object.entries(values)) {
+      if (value === null || value === undefined) delete process.env[variable];
+      else process.env[variable] = value;
+    }
+  };
+  apply(changes);
+  try {
+    handlers[name] = (await import(`${handlerUrl}?${name}`)).handler;
+    return handlers[name];
+  } finally {
+    apply(saved);
+  }
+}
+
+const firstSeen = (name) => ({
+  name,
+  setup: async () => {
+    const handler = await importAuthorizer(name);
+    return (index) => handler(events[index], contexts[index]);
+  },
+  ok: allowed,
+});
+
 /** Implementations in round order; `setup` runs once, untimed, and its JWKS fetches count as init. */
 const implementations = [
-  { name: "floor", sync: true, setup: async () => (index) => verifyFloor(tokens[index], key), ok: verified },
+  {
+    name: "floor",
+    sync: true,
+    setup: async () => (index) => verifyFloor(tokens[offset + index], key),
+    ok: verified,
+  },
   {
     name: "library",
     sync: true,
     setup: async () => {
       const verify = await createLibraryVerifier();
-      return (index) => verify(tokens[index]);
+      return (index) => verify(tokens[offset + index]);
     },
     ok: verified,
   },
+  ...Object.keys(config.authorizers)
+    .filter((name) => name !== "authorizerRepeated")
+    .map(firstSeen),
   {
-    name: "authorizerQuiet",
+    name: "authorizerRepeated",
     setup: async () => {
-      // A second instance of the bundle (another URL is another module) that reads LOG_LEVEL=warn at
-      // start-up and so skips the per-request decision line: what that line costs, measured.
-      const level = process.env.LOG_LEVEL;
-      process.env.LOG_LEVEL = "warn";
-      const { handler } = await import(`${pathToFileURL(join(process.cwd(), "index.mjs")).href}?quiet`);
-      if (level === undefined) delete process.env.LOG_LEVEL;
-      else process.env.LOG_LEVEL = level;
-      return (index) => handler(events[index], contexts[index]);
-    },
-    ok: allowed,
-  },
-  {
-    name: "authorizer",
-    setup: async () => {
-      const { handler } = await import(pathToFileURL(join(process.cwd(), "index.mjs")).href);
-      return (index) => handler(events[index], contexts[index]);
+      const handler = await importAuthorizer("authorizerRepeated");
+      return (index) => handler(pool[index % pool.length], contexts[index]);
     },
     ok: allowed,
   },
@@ -76,11 +114,12 @@ const implementations = [
 ];
 
 const results = {};
+startPass(0);
 for (const implementation of implementations) {
   const before = await jwksFetchCount();
   implementation.run = await implementation.setup();
-  // One untimed pass warms the JIT; its fetches are the container's start-up fetches.
-  const warm = await timeRound(implementation, 0);
+  // One untimed pass warms the JIT (and fills the repeated pool's cache); its fetches are the start-up fetches.
+  const warm = await timeRound(implementation);
   if (warm.allowed !== warm.count)
     throw new Error(`${implementation.name}: warm-up pass was not all allowed`);
   results[implementation.name] = {
@@ -91,31 +130,37 @@ for (const implementation of implementations) {
 }
 
 for (let round = 1; round <= config.rounds; round += 1) {
-  for (const implementation of implementations) {
+  startPass(round);
+  const order = round % 2 === 0 ? implementations : [...implementations].reverse();
+  for (const implementation of order) {
     const before = await jwksFetchCount();
-    const sample = await timeRound(implementation, round);
+    const sample = await timeRound(implementation);
     const result = results[implementation.name];
     result.steadyFetches += (await jwksFetchCount()) - before;
     if (sample.allowed !== sample.count) throw new Error(`${implementation.name}: a valid token was refused`);
-    result.rounds.push(sample);
+    result.rounds.push({ ...sample, round });
   }
 }
 
-process.send({ type: "result", results, tokens: tokens.length });
+const logLines = await measureLogLines();
+process.send({ type: "result", results, logLines });
 process.disconnect();
 
-async function timeRound(implementation, round) {
-  const count = implementation.perRound ?? tokens.length;
-  // Slow implementations take a fresh slice of the tokens each round.
-  const offset = implementation.perRound === undefined ? 0 : round * count;
+function startPass(pass) {
+  offset = pass * perRound;
+  events = tokens.slice(offset, offset + perRound).map((token) => requestEvent(token, routeArn));
+}
+
+async function timeRound(implementation) {
+  const count = implementation.perRound ?? perRound;
   const { run, ok } = implementation;
   let accepted = 0;
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   if (implementation.sync) {
-    for (let i = 0; i < count; i += 1) if (ok(run((offset + i) % tokens.length))) accepted += 1;
+    for (let i = 0; i < count; i += 1) if (ok(run(i))) accepted += 1;
   } else {
-    for (let i = 0; i < count; i += 1) if (ok(await run((offset + i) % tokens.length))) accepted += 1;
+    for (let i = 0; i < count; i += 1) if (ok(await run(i))) accepted += 1;
   }
   const elapsedNs = Number(process.hrtime.bigint() - started);
   const cpu = process.cpuUsage(cpuBefore);
@@ -124,6 +169,58 @@ async function timeRound(implementation, round) {
     allowed: accepted,
     nsPerOp: elapsedNs / count,
     cpuNsPerOp: ((cpu.user + cpu.system) * 1000) / count,
+  };
+}
+
+/**
+ * The decision lines CloudWatch would store, as the built authorizer writes them: allow lines from the
+ * INFO instance, refusal lines (WARN) from the default one, with request IDs shaped like Lambda's
+ * (UUIDs). stdout is captured for the duration, so the parent's pipe sees none of these.
+ */
+async function measureLogLines() {
+  const captured = [];
+  const write = process.stdout.write;
+  process.stdout.write = (chunk) => {
+    captured.push(String(chunk));
+    return true;
+  };
+  try {
+    const lines = async (handler, event, count) => {
+      for (let i = 0; i < count; i += 1) await handler(event(i), { awsRequestId: randomUUID() });
+      return summarize(captured.splice(0));
+    };
+    const { authorizerInfo: info, authorizer: quiet } = handlers;
+    const allow = await lines(info, (i) => pool[i % pool.length], config.logSamples);
+    const quietAllow = await lines(quiet, (i) => pool[i % pool.length], config.logSamples);
+    const refusalLines = {};
+    for (const [reason, token] of Object.entries(refusals)) {
+      const event = requestEvent(token, routeArn);
+      const measured = await lines(quiet, () => event, config.logSamples);
+      if (measured.reasons.some((found) => found !== reason)) {
+        throw new Error(`refusal sample for ${reason} was logged as ${measured.reasons.join(", ")}`);
+      }
+      refusalLines[reason] = measured;
+    }
+    return { allow, allowAtDefaultLevel: quietAllow.count, refusals: refusalLines };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+function summarize(chunks) {
+  const lines = chunks
+    .join("")
+    .split("\n")
+    .filter((line) => line !== "");
+  const bytes = lines.map((line) => Buffer.byteLength(line));
+  const parsed = lines.map((line) => JSON.parse(line));
+  return {
+    count: lines.length,
+    meanBytes: bytes.length === 0 ? 0 : bytes.reduce((sum, value) => sum + value, 0) / bytes.length,
+    maxBytes: bytes.length === 0 ? 0 : Math.max(...bytes),
+    reasons: [...new Set(parsed.map((line) => line.reason))],
+    levels: [...new Set(parsed.map((line) => line.level))],
+    sample: lines[0],
   };
 }
 
