@@ -140,6 +140,7 @@ export async function createAuthorizer(
     const { refusal, token } = outcome;
     const level: LogLevel =
       refusal === undefined ? "INFO" : OPERATIONAL_FAILURES.has(refusal.reason) ? "ERROR" : "WARN";
+    // Stryker disable next-line ConditionalExpression,BlockStatement: logger.log applies the same threshold; this only skips building the fields
     if (!logger.enabled(level)) {
       return;
     }

@@ -6,6 +6,8 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 // RFC 6750: the scheme is case-insensitive; the token is exactly one compact JWS (three base64url parts).
 const BEARER_JWT = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** The unused low bits of the last character, by length mod 4; 4n+1 characters cannot encode whole bytes. */
+const UNUSED_BITS_MASK = [0, -1, 0b1111, 0b11];
 
 /** Extracts the JWT from an Authorization header value, refusing oversized input before any parsing. */
 export function readBearerToken(authorization: string | undefined): string | Refusal {
@@ -19,8 +21,7 @@ export function readBearerToken(authorization: string | undefined): string | Ref
   if (token === undefined) {
     return refuse("MALFORMED_AUTHORIZATION_HEADER", "not `Bearer <one JWT>`");
   }
-  const [header = "", payload = "", signature = ""] = token.split(".");
-  if (!isCanonicalBase64url(header) || !isCanonicalBase64url(payload) || !isCanonicalBase64url(signature)) {
+  if (!token.split(".").every(isCanonicalBase64url)) {
     return refuse("MALFORMED_TOKEN", "a part is not canonical base64url");
   }
   return token;
@@ -33,13 +34,6 @@ export function readBearerToken(authorization: string | undefined): string | Ref
  * above already limits the alphabet, so only the length and the last character need checking.
  */
 export function isCanonicalBase64url(part: string): boolean {
-  const unusedBits = [0, -1, 4, 2][part.length % 4] as number;
-  if (unusedBits === 0) {
-    return true;
-  }
-  if (unusedBits < 0) {
-    return false; // 4n+1 characters cannot encode whole bytes
-  }
-  const last = BASE64URL_ALPHABET.indexOf(part.charAt(part.length - 1));
-  return last >= 0 && (last & ((1 << unusedBits) - 1)) === 0;
+  const mask = UNUSED_BITS_MASK[part.length % 4] as number;
+  return mask >= 0 && (BASE64URL_ALPHABET.indexOf(part.charAt(part.length - 1)) & mask) === 0;
 }

@@ -126,12 +126,8 @@ export function modulusBits(n: unknown): number {
     return 0;
   }
   const bytes = Buffer.from(n, "base64url");
-  let first = 0;
-  while (first < bytes.length && bytes[first] === 0) {
-    first += 1;
-  }
-  const leading = bytes[first];
-  return leading === undefined ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(leading));
+  const first = bytes.findIndex((byte) => byte !== 0);
+  return first < 0 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] as number));
 }
 
 /** Penalty box that never waits: inside the interval it refuses at once. */

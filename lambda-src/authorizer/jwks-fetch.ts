@@ -44,9 +44,8 @@ function getOnce(uri: string, { timeoutMs, maxBytes, ca }: FetchLimits): Promise
       reject(error);
     };
     const options = {
-      method: "GET",
       headers: { accept: "application/json" },
-      ...(ca === undefined ? {} : { ca }),
+      ca,
     };
     const outgoing = request(uri, options, (response) => {
       if (response.statusCode !== 200) {

@@ -20,8 +20,10 @@ export function routeResource(stageArn: StageArn, routeKey: string): string {
   if (routeKey === "$default") {
     return `${stageArn}/*`;
   }
-  const [method = "", path = ""] = routeKey.split(" ", 2);
-  return `${stageArn}/${method === "ANY" ? "*" : method}${path.replace(/\{[^}]*\}/g, "*")}`;
+  const space = routeKey.indexOf(" ");
+  const method = routeKey.slice(0, space);
+  const path = routeKey.slice(space + 1).replace(/\{[^}]*\}/g, "*");
+  return `${stageArn}/${method === "ANY" ? "*" : method}${path}`;
 }
 
 /** Every route of the stage: the answer when every route has the same rule, and every Deny. */

@@ -136,7 +136,7 @@ describe("Entra tokens the authorizer accepts", () => {
     expect(decisionOf(result).decision).toBe("allow");
   });
 
-  it("answers with a policy that covers every route of the stage, so a cached answer fits other routes", async () => {
+  it("answers, without route rules, with a policy on the whole stage and nothing beyond it", async () => {
     const result = await authorize(`Bearer ${forgeToken(harness.issuer)}`);
 
     expect(effectFor(result, `${STAGE_ARN}/POST/anything/else`)).toBe("Allow");

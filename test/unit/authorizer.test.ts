@@ -3,10 +3,14 @@
  * aws-jwt-verify against keys served from memory, Entra's rules, route rules, answers and log lines.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type AuthorizerDependencies, createAuthorizer } from "../../lambda-src/authorizer/authorizer.js";
+import { DEFAULT_JWKS_TIMINGS } from "../../lambda-src/authorizer/jwks-cache.js";
+import type { Fetcher } from "../../lambda-src/authorizer/jwt-library.js";
 import { createSigningKey, entraClaims, signJwt } from "../../local/entra-tokens.js";
 import { evaluatePolicy } from "../support/iam-policy.js";
 import {
   API_APP_ID,
+  BASE_ENV,
   bearer,
   CLIENT_ID,
   event,
@@ -698,5 +702,209 @@ describe("the claims a condition sees", () => {
     const answer = await ask(authorizer, event(bearer(signJwt({ ...claims, acrs: ["c1"] }, SIGNING_KEY))));
 
     expect(effect(answer)).toBe("Allow");
+  });
+});
+
+describe("the decision line", () => {
+  function claimsOf(token: string): Record<string, unknown> {
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<
+      string,
+      unknown
+    >;
+  }
+
+  it("names the caller by oid, with the token's tenant, client and version, under the service's name", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const token = userToken();
+
+    await ask(authorizer, event(bearer(token)));
+
+    const { oid, sub } = claimsOf(token);
+    expect(oid).not.toBe(sub);
+    expect(lastDecision(authorizer)).toMatchObject({
+      service: "entra-authorizer",
+      principal: oid,
+      tid: TENANT,
+      clientId: CLIENT_ID,
+      tokenVersion: "2.0",
+    });
+  });
+
+  it("names the caller by sub when the token has no oid, and names no caller for a refusal", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const token = userToken({ extra: { oid: undefined } });
+
+    await ask(authorizer, event(bearer(token)));
+    const allowed = lastDecision(authorizer);
+    await ask(authorizer, event(undefined));
+
+    expect(allowed).toMatchObject({ decision: "allow", principal: claimsOf(token).sub });
+    expect(lastDecision(authorizer)).not.toHaveProperty("principal");
+  });
+
+  it("says coldStart on the first decision of a container only", async () => {
+    const authorizer = await inProcessAuthorizer();
+
+    await ask(authorizer, event(undefined));
+    await ask(authorizer, event(undefined));
+
+    expect(authorizer.decisions().map((line) => line.coldStart)).toEqual([true, false]);
+  });
+
+  it("carries Lambda's request ID only when it is a string", async () => {
+    const authorizer = await inProcessAuthorizer();
+
+    await authorizer.authorize(event(undefined), { awsRequestId: "abc-123" });
+    await authorizer.authorize(event(undefined), { awsRequestId: 42 as unknown as string });
+    await authorizer.authorize(event(undefined));
+
+    const [named, numbered, anonymous] = authorizer.decisions();
+    expect(named).toMatchObject({ requestId: "abc-123" });
+    expect(numbered).not.toHaveProperty("requestId");
+    expect(anonymous).toMatchObject({ reason: "MISSING_TOKEN" });
+    expect(anonymous).not.toHaveProperty("requestId");
+  });
+
+  it("gives the latency in milliseconds, rounded to the microsecond", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const clock = vi.spyOn(performance, "now").mockReturnValueOnce(1000).mockReturnValue(1012.3456789);
+
+    try {
+      await ask(authorizer, event(undefined));
+    } finally {
+      clock.mockRestore();
+    }
+
+    expect(lastDecision(authorizer)).toMatchObject({ latencyMs: 12.346 });
+  });
+
+  it("names a payload 1.0 event's route by its method and resource", async () => {
+    const authorizer = await inProcessAuthorizer();
+
+    await ask(authorizer, eventV1(bearer(userToken()), "GET", "/items/{id}", "/items/7"));
+
+    expect(lastDecision(authorizer)).toMatchObject({ decision: "allow", route: "GET /items/{id}" });
+  });
+
+  it("refuses with INTERNAL_ERROR, naming the error's type, when reading the event throws", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const hostile = Object.defineProperty({ ...event(bearer(userToken())) }, "headers", {
+      enumerable: true,
+      get() {
+        throw new TypeError("no headers for you");
+      },
+    });
+
+    const answer = await ask(authorizer, hostile);
+
+    expect(lastDecision(authorizer)).toMatchObject({
+      level: "ERROR",
+      decision: "deny",
+      reason: "INTERNAL_ERROR",
+      detail: "TypeError",
+    });
+    expect(answer).toMatchObject({ principalId: "unauthenticated" });
+    expect(evaluatePolicy(answer.policyDocument as never, `${STAGE_ARN}/GET/auth`)).toBe("Deny");
+  });
+});
+
+describe("start-up", () => {
+  async function start(dependencies: AuthorizerDependencies = {}, env: Record<string, string> = {}) {
+    const logs: Record<string, unknown>[] = [];
+    const authorize = await createAuthorizer(
+      { AWS_LAMBDA_LOG_LEVEL: "DEBUG", ...BASE_ENV, ...env },
+      { write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>), ...dependencies },
+    );
+    return { authorize, logs };
+  }
+
+  /** The in-memory endpoint, answering only after `ms`. */
+  function slowEndpoint(ms: number): Fetcher {
+    const endpoint = keySetEndpoint();
+    return {
+      async fetch(...args) {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return await endpoint.fetch(...args);
+      },
+    };
+  }
+
+  it("logs nothing when the keys arrive within the budget", async () => {
+    const { logs } = await start({ fetcher: keySetEndpoint() });
+
+    expect(logs).toEqual([]);
+  });
+
+  it("warns, naming the budget, when the keys take longer, and the first request waits for them", async () => {
+    const { authorize, logs } = await start({ fetcher: slowEndpoint(50), prefetchBudgetMs: 5 });
+    const startup = [...logs];
+
+    const answer = await authorize(event(bearer(userToken())));
+
+    expect(startup).toEqual([
+      expect.objectContaining({
+        level: "WARN",
+        message: "JWKS prefetch still running after the start-up budget; the first request waits for it",
+        budgetMs: 5,
+      }),
+    ]);
+    expect(effect(answer as Answer)).toBe("Allow");
+  });
+
+  it("warns, naming the problem, when the keys cannot be fetched", async () => {
+    const endpoint = keySetEndpoint();
+    endpoint.fault = new Error("ECONNREFUSED");
+
+    const { logs } = await start({ fetcher: endpoint });
+
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: "WARN",
+        message: "JWKS prefetch failed; requests will retry the fetch",
+        error: "JwksUnavailableError",
+        problem: "fetch failed: Error",
+      }),
+    ]);
+  });
+
+  it("logs the reason, variable and problem of a configuration it cannot run with, and each refusal names the variable", async () => {
+    const { authorize, logs } = await start({ fetcher: keySetEndpoint() }, { ENTRA_TENANT_ID: "contoso" });
+
+    await authorize(event(bearer(userToken())));
+
+    expect(logs[0]).toMatchObject({
+      level: "ERROR",
+      message: "invalid configuration: every request will be denied",
+      reason: "INVALID_CONFIGURATION",
+      variable: "ENTRA_TENANT_ID",
+    });
+    expect(String(logs[0]?.problem)).toMatch(/^ENTRA_TENANT_ID: /);
+    expect(logs[1]).toMatchObject({ reason: "INVALID_CONFIGURATION", detail: "ENTRA_TENANT_ID" });
+  });
+
+  it("warns when a background refresh of the keys fails, and keeps answering with the cached keys", async () => {
+    const clock = { now: Date.now() };
+    const endpoint = keySetEndpoint();
+    const { authorize, logs } = await start({
+      fetcher: endpoint,
+      now: () => clock.now,
+      jwksTimings: { ...DEFAULT_JWKS_TIMINGS, refreshIntervalMs: 1000 },
+    });
+    endpoint.fault = new Error("ECONNRESET");
+    clock.now += 1000;
+
+    const answer = await authorize(event(bearer(userToken())));
+
+    expect(effect(answer as Answer)).toBe("Allow");
+    await vi.waitFor(() =>
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          level: "WARN",
+          message: "JWKS background refresh failed; keeping the cached keys",
+          error: "JwksUnavailableError",
+        }),
+      ),
+    );
+    expect(endpoint.fetches).toBe(2);
   });
 });

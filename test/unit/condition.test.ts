@@ -301,3 +301,73 @@ describe("celLibrary", () => {
     expect(typeof library.Environment).toBe("function");
   });
 });
+
+describe("compileCondition over a CEL library that misbehaves", () => {
+  /**
+   * What the wrapper does not leave to the library: a library whose checker fails without an error, whose
+   * program returns something other than a boolean, or that accepts the global form `matches(s, re)` (CEL's
+   * specification defines it; this library has no such overload today).
+   */
+  async function compilerOver(program: {
+    check: () => { valid: boolean; type?: string; error?: Error };
+    ast?: unknown;
+    result?: unknown;
+  }): Promise<typeof compileCondition> {
+    class FakeEnvironment {
+      registerVariable() {
+        return this;
+      }
+      parse() {
+        return Object.assign(() => program.result, {
+          check: program.check,
+          ast: program.ast ?? { op: "value", args: true },
+        });
+      }
+    }
+    vi.resetModules();
+    vi.doMock("../../lambda-src/authorizer/cel-library.js", () => ({
+      celLibrary: () => ({ Environment: FakeEnvironment }),
+    }));
+    try {
+      return (await import("../../lambda-src/authorizer/condition.js")).compileCondition;
+    } finally {
+      vi.doUnmock("../../lambda-src/authorizer/cel-library.js");
+    }
+  }
+
+  it("refuses an expression the checker rejects without saying why", async () => {
+    const compile = await compilerOver({ check: () => ({ valid: false }) });
+
+    expect(() => compile("anything")).toThrow(/^does not type-check$/);
+  });
+
+  it("throws at evaluation, rather than answer, when a bool expression evaluates to something else", async () => {
+    const compile = await compilerOver({ check: () => ({ valid: true, type: "bool" }), result: "yes" });
+
+    const condition = compile("claims.flag");
+
+    expect(() => condition.evaluate({ flag: "yes" })).toThrow(
+      new TypeError("evaluated to string, not a boolean"),
+    );
+  });
+
+  it("refuses the global form of matches()", async () => {
+    const compile = await compilerOver({
+      check: () => ({ valid: true, type: "bool" }),
+      ast: {
+        op: "call",
+        args: [
+          "matches",
+          [
+            { op: "id", args: "claims" },
+            { op: "value", args: "a" },
+          ],
+        ],
+      },
+    });
+
+    expect(() => compile('matches(claims.tid, "a")')).toThrow(
+      "calls matches(), which is not allowed (its regular expressions can backtrack for seconds)",
+    );
+  });
+});

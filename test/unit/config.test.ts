@@ -375,11 +375,14 @@ describe("loadConfig clouds and hosts", () => {
   });
 
   // An out-of-range port must be blamed on the variable that holds it, not on the JWKS URL derived from it.
-  it("names ENTRA_AUTHORITY_HOST when its port is out of range", () => {
-    const error = configError({ ...MINIMAL, ENTRA_AUTHORITY_HOST: "127.0.0.1:99999" });
+  it.each([["127.0.0.1:0"], ["127.0.0.1:65536"], ["127.0.0.1:99999"]])(
+    "names ENTRA_AUTHORITY_HOST when its port is out of range: %s",
+    (host) => {
+      const error = configError({ ...MINIMAL, ENTRA_AUTHORITY_HOST: host });
 
-    expect(error.variable).toBe("ENTRA_AUTHORITY_HOST");
-  });
+      expect(error.variable).toBe("ENTRA_AUTHORITY_HOST");
+    },
+  );
 
   it("takes an explicit JWKS URI over the derived one", () => {
     const config = loadConfig({ ...MINIMAL, ENTRA_JWKS_URI: "https://127.0.0.1:8443/keys" });
