@@ -145,7 +145,7 @@ variable "allowed_client_ids" {
 ################################################################################
 
 variable "use_native_jwt_authorizer" {
-  description = "Whether to protect the entra routes with API Gateway's own JWT authorizer (issuer https://<authority host>/<tenant>/v2.0, audiences, per-route scopes) instead of the Lambda authorizer: no authorizer function and no layer. It verifies v2.0 tokens of the home tenant and any-of scopes only; the plan fails on every setting it cannot honour (token_versions with 1.0, routes with roles, clients, condition or no scopes, allowed_tenant_ids, allowed_client_ids, simple responses, jwks_uri)."
+  description = "Whether to protect the entra routes with API Gateway's own JWT authorizer (issuer https://<cloud's v2 issuer host>/<tenant>/v2.0, audiences, per-route scopes) instead of the Lambda authorizer: no authorizer function and no layer. It verifies v2.0 tokens of the home tenant and any-of scopes only; the plan fails on every setting it cannot honour (token_versions with 1.0, routes with roles, clients, condition or no scopes, allowed_tenant_ids, allowed_client_ids, simple responses, jwks_uri)."
   type        = bool
   default     = false
 }
@@ -426,13 +426,13 @@ variable "cors_configuration" {
 ################################################################################
 
 variable "access_log_enabled" {
-  description = "Whether the $default stage writes an access log line per request to /aws/apigateway/<name>: with the authorizer's principal, status, error and latency, every call, allowed or not, is on record without an authorizer log line per request."
+  description = "Whether the $default stage writes an access log line per request to /aws/apigateway/<name>: with the route, the status, the authorizer's error and the caller (oid, tid, client ID), every call, allowed or not, is on record without an authorizer log line per request."
   type        = bool
   default     = true
 }
 
 variable "access_log_format" {
-  description = "Format of one access log line; $context variables are expanded. null uses a JSON line with the request ID, route key, status, the authorizer's principalId, status, error and latency, and the integration's latency and error."
+  description = "Format of one access log line; $context variables are expanded. null uses a JSON line with the request ID, route key, status, the authorizer's error, the caller (oid, tid and client ID from the authorizer's context, or the JWT authorizer's claims), and the integration's status, latency and error."
   type        = string
   default     = null
 

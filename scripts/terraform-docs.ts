@@ -1,6 +1,6 @@
 // Generates the Inputs and Outputs tables of the root and submodule READMEs from their HCL.
 //
-//   npm run docs            rewrite the tables between the BEGIN_TF_/END_TF_ markers
+//   npm run docs            rewrite the tables between the <!-- BEGIN_TF_DOCS --> / <!-- END_TF_DOCS --> markers
 //   npm run docs -- --check exit 1, listing the READMEs whose tables are stale
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -138,8 +138,9 @@ export async function renderReadme(
   const file = path.join(moduleDir, "README.md");
   const current = await readFile(file, "utf8");
   const { variable, output } = await parseModule(moduleDir);
-  let expected = replaceBetween(current, "TF_INPUTS", renderInputs(variable), file);
-  expected = replaceBetween(expected, "TF_OUTPUTS", renderOutputs(output), file);
+  // terraform-docs' own markers, so that tool can take over the section.
+  const tables = `## Inputs\n\n${renderInputs(variable)}\n\n## Outputs\n\n${renderOutputs(output)}`;
+  const expected = replaceBetween(current, "TF_DOCS", tables, file);
   return { file, current, expected };
 }
 
