@@ -3,31 +3,24 @@
  * `npm ci` into a temporary copy, type-checked, synthesized with `tsx main.ts`, and the synthesized
  * stack validated by Terraform against a copy of the root module, offline.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  copyTerraformSources,
+  INIT_SCRIPT,
+  REPO,
+  run as runCommand,
+  TERRAFORM_ENV,
+} from "./support/terraform-workspace.js";
 
-const exec = promisify(execFile);
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLE = path.join(REPO, "examples", "cdktf");
-const INIT_SCRIPT = path.join(REPO, "scripts", "terraform-init.sh");
-const PACKAGES = ["authorizer.zip", "response.zip", "jwt-verify-layer.zip"];
-// An empty but valid zip archive: validate reads no package content.
-const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 const EXAMPLE_FILES = ["package.json", "package-lock.json", "tsconfig.json", "cdktf.json", "main.ts"];
 const TIMEOUT = { timeout: 300_000 };
 
 const ENV = {
-  ...process.env,
-  CHECKPOINT_DISABLE: "1",
-  TF_IN_AUTOMATION: "1",
-  TF_INPUT: "0",
+  ...TERRAFORM_ENV,
   DISABLE_VERSION_CHECK: "true",
   CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true",
   // npm ci from the registry the repository uses, reusing npm's cache; no audit or funding calls.
@@ -37,18 +30,7 @@ const ENV = {
   npm_config_prefer_offline: "true",
 };
 
-async function run(command: string, args: string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await exec(command, args, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${command} ${args.join(" ")} failed in ${cwd}\n${failure.stdout ?? ""}\n${failure.stderr ?? failure.message}`,
-      { cause: error },
-    );
-  }
-}
+const run = (command: string, args: string[], cwd: string) => runCommand(command, args, cwd, ENV);
 
 describe("examples/cdktf", () => {
   let workspace: string;
@@ -60,20 +42,7 @@ describe("examples/cdktf", () => {
     repoCopy = path.join(workspace, "repo");
     example = path.join(repoCopy, "examples", "cdktf");
     // The root module's Terraform files, and the example at the same relative place as in the repository.
-    for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]) {
-      await cp(path.join(REPO, file), path.join(repoCopy, file));
-    }
-    await cp(path.join(REPO, "modules"), path.join(repoCopy, "modules"), {
-      recursive: true,
-      filter: (source) => ![".terraform", ".terraform.lock.hcl"].includes(path.basename(source)),
-    });
-    await mkdir(path.join(repoCopy, "dist"), { recursive: true });
-    for (const zip of PACKAGES) {
-      const built = path.join(REPO, "dist", zip);
-      await (existsSync(built)
-        ? cp(built, path.join(repoCopy, "dist", zip))
-        : writeFile(path.join(repoCopy, "dist", zip), EMPTY_ZIP));
-    }
+    await copyTerraformSources(repoCopy, ["modules"]);
     await mkdir(example, { recursive: true });
     for (const file of EXAMPLE_FILES) await cp(path.join(EXAMPLE, file), path.join(example, file));
   });

@@ -4,11 +4,9 @@
  * Entra's hosts per cloud. `terraform test` (offline, mocked provider) checks the module's outputs
  * against what the local stack and the authorizer compute, for a handful of configurations.
  */
-import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUD_HOSTS } from "../lambda-src/authorizer/config.js";
 import {
@@ -17,9 +15,8 @@ import {
   settingsFromVariables,
   terraformJsonEncode,
 } from "../local/stack-settings.js";
+import { copyTerraformSources, INIT_SCRIPT, run } from "./support/terraform-workspace.js";
 
-const exec = promisify(execFile);
-const REPO = path.resolve(import.meta.dirname, "..");
 const GUIDS = {
   tenant: "11111111-2222-3333-4444-555555555555",
   otherTenant: "66666666-7777-4888-9999-aaaaaaaaaaaa",
@@ -116,12 +113,7 @@ let workspace: string;
 
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), "entra-authz-parity-"));
-  for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]) {
-    await cp(path.join(REPO, file), path.join(workspace, file));
-  }
-  for (const dir of ["modules", "dist", "test/terraform/mocks"]) {
-    await cp(path.join(REPO, dir), path.join(workspace, dir), { recursive: true });
-  }
+  await copyTerraformSources(workspace, ["modules", "test/terraform/mocks"]);
   await mkdir(path.join(workspace, "parity"));
   await writeFile(path.join(workspace, "parity", "parity.tftest.hcl"), parityTests());
 }, 60_000);
@@ -132,20 +124,13 @@ afterAll(async () => {
 
 describe("the module, the local stack and the authorizer", () => {
   it("derive the same environment, identity sources and cloud hosts", { timeout: 300_000 }, async () => {
-    const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-    await exec(path.join(REPO, "scripts", "terraform-init.sh"), [workspace, "-test-directory=parity"], {
-      env,
-    });
+    await run(INIT_SCRIPT, [workspace, "-test-directory=parity"], workspace);
 
-    const result = await exec("terraform", ["test", "-no-color", "-test-directory=parity"], {
-      cwd: workspace,
-      env,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({
-      stdout: `${error.stdout ?? ""}\n${error.stderr ?? ""}`,
-    }));
-
-    expect(result.stdout).toMatch(
-      new RegExp(`Success! ${Object.keys(CONFIGURATIONS).length} passed, 0 failed\\.`),
+    // A failing run's output is in the error's message: the assertion below shows which run failed.
+    const output = await run("terraform", ["test", "-no-color", "-test-directory=parity"], workspace).catch(
+      (error: Error) => error.message,
     );
+
+    expect(output).toMatch(new RegExp(`Success! ${Object.keys(CONFIGURATIONS).length} passed, 0 failed\\.`));
   });
 });

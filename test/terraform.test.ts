@@ -5,52 +5,27 @@
 // Everything runs in a temporary copy of the Terraform files, so the work tree gets no .terraform
 // folders, lock files or plans. The copy uses the committed dist/*.zip packages, or empty
 // placeholder archives where a package is not built yet: no test here depends on their content.
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staleReadmes } from "../scripts/terraform-docs.js";
+import {
+  copyTerraformSources as copySources,
+  INIT_SCRIPT,
+  REPO,
+  run,
+} from "./support/terraform-workspace.js";
 
-const exec = promisify(execFile);
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const INIT_SCRIPT = path.join(REPO, "scripts", "terraform-init.sh");
 const FIXTURES = path.join(REPO, "test", "terraform", "fixtures");
-const PACKAGES = ["authorizer.zip", "response.zip", "jwt-verify-layer.zip"];
 const SUBMODULES = ["entra-authorizer", "function", "jwt-verify-layer", "response-function"];
 const MODULE_FILES = ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"];
-// An empty but valid zip archive: only the end-of-central-directory record.
-const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
 const TENANT_ID = "11111111-2222-3333-4444-555555555555";
 const TIMEOUT = { timeout: 300_000 };
 
-const ENV = {
-  ...process.env,
-  CHECKPOINT_DISABLE: "1",
-  TF_IN_AUTOMATION: "1",
-  TF_INPUT: "0",
-};
-
 let workspace: string;
 let copy: string;
-
-async function run(command: string, args: string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await exec(command, args, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${command} ${args.join(" ")} failed in ${cwd}\n${failure.stdout ?? ""}\n${failure.stderr ?? failure.message}`,
-      { cause: error },
-    );
-  }
-}
 
 const terraform = (cwd: string, ...args: string[]) => run("terraform", args, cwd);
 const init = (cwd: string, ...args: string[]) => run(INIT_SCRIPT, [cwd, ...args], cwd);
@@ -68,25 +43,8 @@ async function failure(command: Promise<unknown>): Promise<string> {
 }
 
 /** Copies the Terraform sources, skipping everything Terraform generates. */
-async function copyTerraformSources(target: string): Promise<void> {
-  const generated = new Set([".terraform", "cdktf.out", "node_modules", ".terraform.lock.hcl", ".gen"]);
-  const filter = (source: string) => {
-    const name = path.basename(source);
-    return !generated.has(name) && !name.includes(".tfstate") && !name.endsWith(".tfplan");
-  };
-  for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf"]) {
-    await cp(path.join(REPO, file), path.join(target, file));
-  }
-  for (const dir of ["modules", "examples", "mocks", "test/terraform"]) {
-    await cp(path.join(REPO, dir), path.join(target, dir), { recursive: true, filter });
-  }
-  await mkdir(path.join(target, "dist"), { recursive: true });
-  for (const zip of PACKAGES) {
-    const built = path.join(REPO, "dist", zip);
-    await (existsSync(built)
-      ? cp(built, path.join(target, "dist", zip))
-      : writeFile(path.join(target, "dist", zip), EMPTY_ZIP));
-  }
+function copyTerraformSources(target: string): Promise<void> {
+  return copySources(target, ["modules", "examples", "mocks", "test/terraform"]);
 }
 
 interface PlanResourceChange {
