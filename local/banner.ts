@@ -1,5 +1,6 @@
 /** The start-up banner of `npm start`: where things are, and a curl to paste that the configuration admits. */
 import { relative } from "node:path";
+import { expandAudiences } from "../lambda-src/authorizer/config.js";
 import type { IssuerApiApp } from "./entra-issuer.js";
 import { DEV_CLIENT_ID } from "./entra-tokens.js";
 import type { LocalStack } from "./local-stack.js";
@@ -96,8 +97,6 @@ export function exampleRequest(routeKey: string): { method: string; path: string
 
 export type TokenSuggestion = { args: string[]; caveat?: string } | { impossible: string };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * `npm run token` arguments for a token the configuration admits on `routeKey`, or why none can
  * pass. It reasons as the authorizer does (contract sections 1 and 2): an accepted audience for an
@@ -113,7 +112,8 @@ export function suggestToken(
   if (route === undefined || route.authorization === "none") return { args: [] };
   const args: string[] = [];
 
-  const audiences = expandAudiences([settings.audience, ...settings.additionalAudiences]);
+  // The authorizer's own rule: a GUID and api://<same GUID> stand for each other.
+  const audiences = new Set(expandAudiences([settings.audience, ...settings.additionalAudiences]));
   const v2 = settings.tokenVersions.includes("2.0") && audiences.has(api.appId.toLowerCase());
   const v1 = settings.tokenVersions.includes("1.0") && audiences.has(api.identifierUri.toLowerCase());
   if (!v2 && !v1) {
@@ -148,15 +148,4 @@ export function suggestToken(
     };
   }
   return { args };
-}
-
-/** The authorizer's audience rule: a GUID and api://<same GUID> stand for each other. */
-function expandAudiences(audiences: readonly string[]): Set<string> {
-  const expanded = new Set<string>();
-  for (const audience of audiences.map((value) => value.toLowerCase())) {
-    expanded.add(audience);
-    if (GUID.test(audience)) expanded.add(`api://${audience}`);
-    else if (audience.startsWith("api://") && GUID.test(audience.slice(6))) expanded.add(audience.slice(6));
-  }
-  return expanded;
 }

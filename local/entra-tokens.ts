@@ -6,6 +6,7 @@
  * two libraries agree with each other.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import { CLOUD_HOSTS, issuerFor as entraIssuerFor } from "../lambda-src/authorizer/config.js";
 
 export type TokenVersion = "1.0" | "2.0";
 export type TokenKind = "user" | "app";
@@ -51,8 +52,9 @@ export function signJwt(payload: object, key: SigningKey, header?: Record<string
 
 /**
  * The `iss` claim Entra puts in access tokens of each version.
- * v1 tokens come from the Security Token Service host, which is `sts.windows.net` for every cloud
- * except Azure China; v2 tokens name the authority host the token was requested from.
+ * v1 tokens come from the cloud's Security Token Service host (the authorizer's CLOUD_HOSTS table;
+ * `sts.windows.net` for any other authority, such as the local issuer); v2 tokens name the authority
+ * host the token was requested from.
  */
 export function issuerFor(
   version: TokenVersion,
@@ -60,11 +62,15 @@ export function issuerFor(
   authorityHost: string,
   v1IssuerHost?: string,
 ): string {
-  if (version === "2.0") return `https://${authorityHost}/${tenantId}/v2.0`;
-  const stsHost =
-    v1IssuerHost ??
-    (authorityHost.toLowerCase() === "login.chinacloudapi.cn" ? "sts.chinacloudapi.cn" : "sts.windows.net");
-  return `https://${stsHost}/${tenantId}/`;
+  if (version === "2.0") return entraIssuerFor("2.0", tenantId, authorityHost);
+  const cloud = Object.values(CLOUD_HOSTS).find(
+    (hosts) => hosts.authorityHost === authorityHost.toLowerCase(),
+  );
+  return entraIssuerFor(
+    "1.0",
+    tenantId,
+    v1IssuerHost ?? cloud?.v1IssuerHost ?? CLOUD_HOSTS.public.v1IssuerHost,
+  );
 }
 
 export interface EntraClaimsOptions {

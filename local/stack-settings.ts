@@ -7,6 +7,7 @@
  * outputs for the same inputs.
  */
 import { readFile } from "node:fs/promises";
+import { isPlainObject } from "../lambda-src/authorizer/json.js";
 import { CLOUD_NAMES, ENTRA_CLOUDS, type EntraCloud } from "./entra-clouds.js";
 import { DEV_API_APP_ID } from "./entra-issuer.js";
 import type { TokenVersion } from "./entra-tokens.js";
@@ -163,7 +164,7 @@ export async function loadSettingsFile(path: string): Promise<LoadedSettings> {
  * refuses is refused here, with the variable's name first in the message. `null` means the default.
  */
 export function settingsFromVariables(variables: unknown): LoadedSettings {
-  if (!isObject(variables)) {
+  if (!isPlainObject(variables)) {
     throw new SettingsError(
       "config",
       'must be a JSON object of Terraform variable names, e.g. { "tenant_id": "…" }',
@@ -289,7 +290,7 @@ function readRoutes(value: unknown): { routes: Record<string, Partial<RouteSetti
       'is a map keyed by route key now, not a list: e.g. { "GET /auth": {}, "POST /orders": { "scopes": ["Orders.Write"] } }',
     );
   }
-  if (!isObject(value)) {
+  if (!isPlainObject(value)) {
     throw new SettingsError("routes", 'must be a map of route key → route, e.g. { "GET /auth": {} }');
   }
   const routes: Record<string, Partial<RouteSettings>> = {};
@@ -297,7 +298,7 @@ function readRoutes(value: unknown): { routes: Record<string, Partial<RouteSetti
   let functionArnSeen = false;
   for (const [routeKey, entry] of Object.entries(value)) {
     const name = `routes["${routeKey}"]`;
-    if (!isObject(entry)) {
+    if (!isPlainObject(entry)) {
       throw new SettingsError(name, 'must be an object such as {} or { "scopes": ["Orders.Read"] }');
     }
     const route: Partial<RouteSettings> = {};
@@ -329,7 +330,7 @@ function readRoutes(value: unknown): { routes: Record<string, Partial<RouteSetti
 }
 
 function validateRoutes(value: unknown): Record<string, RouteSettings> {
-  if (!isObject(value) || Object.keys(value).length === 0) {
+  if (!isPlainObject(value) || Object.keys(value).length === 0) {
     throw new SettingsError("routes", 'must have at least one route, e.g. { "GET /auth": {} }');
   }
   const routes: Record<string, RouteSettings> = {};
@@ -341,7 +342,7 @@ function validateRoutes(value: unknown): Record<string, RouteSettings> {
         `key "${routeKey}" must be a route key: a method (ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS), a space and a path starting with /, such as "GET /auth" or "ANY /items/{id}"; or "$default"`,
       );
     }
-    if (!isObject(entry)) throw new SettingsError(name, "must be an object");
+    if (!isPlainObject(entry)) throw new SettingsError(name, "must be an object");
     const authorization = entry.authorization ?? "entra";
     if (authorization !== "entra" && authorization !== "none") {
       throw new SettingsError(`${name}.authorization`, 'must be "entra" or "none"');
@@ -411,10 +412,6 @@ function wholeNumber(value: unknown, variable: string, min: number, max: number)
     throw new SettingsError(variable, `must be a whole number between ${min} and ${max}`);
   }
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Routes the authorizer protects, in key order. */
@@ -512,7 +509,7 @@ export function terraformJsonEncode(value: unknown): string {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (isObject(value)) {
+  if (isPlainObject(value)) {
     return Object.fromEntries(
       Object.keys(value)
         .sort()

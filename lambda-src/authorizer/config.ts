@@ -204,7 +204,7 @@ export function issuerFor(version: TokenVersion, tenantId: string, host: string)
  * v1 tokens carry the Application ID URI (`api://<guid>`) and v2 tokens the bare client ID, depending on
  * the app's requestedAccessTokenVersion; accepting both spellings of one app removes that trap.
  */
-function expandAudiences(audiences: readonly string[]): string[] {
+export function expandAudiences(audiences: readonly string[]): string[] {
   const expanded = new Set<string>();
   for (const audience of audiences.map((item) => item.trim())) {
     if (!CLAIM_VALUE.test(audience)) {
