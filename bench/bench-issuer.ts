@@ -5,7 +5,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEV_API_APP_ID, type EntraIssuer, startEntraIssuer } from "../local/entra-issuer.js";
+import { DEV_API_APP_ID, type EntraIssuer, startEntraIssuer } from "../local/entra/entra-issuer.js";
 import {
   authorizerEnvironment,
   DEFAULT_SETTINGS,
@@ -13,7 +13,7 @@ import {
   lambdaLogging,
   validateSettings,
 } from "../local/stack-settings.js";
-import { createTlsMaterial, type TlsMaterial } from "../local/tls.js";
+import { createTlsMaterial, type TlsMaterial } from "../local/entra/tls.js";
 
 export const ROUTE_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/$default/GET/auth";
 /** The scope every bench token carries; route rules below require it. */

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { extractZip } from "../local/unzip.js";
+import { extractZip } from "../local/lambda/unzip.js";
 
 export interface LambdaLayout {
   readonly taskRoot: string;

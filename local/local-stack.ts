@@ -7,12 +7,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEV_CLIENT_SECRET, type EntraIssuer, type IssuerApiApp, startEntraIssuer } from "./entra-issuer.js";
-import { DEV_CLIENT_ID, type TokenKind, type TokenVersion } from "./entra-tokens.js";
-import { type HttpApiOptions, LocalHttpApi } from "./http-api.js";
-import { LambdaSandbox } from "./lambda-sandbox.js";
-import { checkAuthorizerEnvironment } from "./authorizer-config-check.js";
-import { ENTRA_CLOUDS } from "./entra-clouds.js";
+import {
+  DEV_CLIENT_SECRET,
+  type EntraIssuer,
+  type IssuerApiApp,
+  startEntraIssuer,
+} from "./entra/entra-issuer.js";
+import { DEV_CLIENT_ID, type TokenKind, type TokenVersion } from "./entra/entra-tokens.js";
+import { type HttpApiOptions, LocalHttpApi } from "./gateway/http-api.js";
+import { LambdaSandbox } from "./lambda/lambda-sandbox.js";
+import { checkAuthorizerEnvironment } from "./lambda/authorizer-config-check.js";
+import { ENTRA_CLOUDS } from "./entra/entra-clouds.js";
 import {
   authorizerEnvironment,
   DEFAULT_SETTINGS,
@@ -22,7 +27,7 @@ import {
   lambdaLogging,
   validateSettings,
 } from "./stack-settings.js";
-import { createTlsMaterial, type TlsMaterial } from "./tls.js";
+import { createTlsMaterial, type TlsMaterial } from "./entra/tls.js";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 

@@ -8,9 +8,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { isPlainObject } from "../lambda-src/authorizer/json.js";
-import { CLOUD_NAMES, ENTRA_CLOUDS, type EntraCloud } from "./entra-clouds.js";
-import { DEV_API_APP_ID } from "./entra-issuer.js";
-import type { TokenVersion } from "./entra-tokens.js";
+import { CLOUD_NAMES, ENTRA_CLOUDS, type EntraCloud } from "./entra/entra-clouds.js";
+import { DEV_API_APP_ID } from "./entra/entra-issuer.js";
+import type { TokenVersion } from "./entra/entra-tokens.js";
 
 export type RouteAuthorization = "entra" | "none";
 export type ApplicationLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";

@@ -6,12 +6,12 @@ import {
   type ResponseMode,
   readFailSafeSettings,
 } from "./config.js";
-import { ConfigurationError, errorName, JwksUnavailableError } from "./errors.js";
-import { DEFAULT_JWKS_TIMINGS, EntraJwksCache, type JwksCacheTimings } from "./jwks-cache.js";
+import { ConfigurationError, errorName, JwksUnavailableError, UncachedRefusalError } from "./errors.js";
+import { EntraJwksCache, type JwksCacheTimings } from "./jwks-cache.js";
 import type { Fetcher } from "./jwt-library.js";
 import { createLogger, type Logger } from "./log.js";
 import { applicableRule, breachedRule } from "./permissions.js";
-import { isRefusal, OPERATIONAL_FAILURES, type Refusal, refuse } from "./refusal.js";
+import { isRefusal, OPERATIONAL_FAILURES, type Refusal, refuse, UNCACHEABLE_REFUSALS } from "./refusal.js";
 import { type AuthorizationRequest, readRequest } from "./request.js";
 import { allowResponse, type AuthorizerResponse, denyResponse } from "./response.js";
 import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from "./verify.js";
@@ -46,7 +46,9 @@ const PREFETCH_BUDGET_MS = 2000;
 /**
  * Reads the configuration once, fetches the signing keys (waiting at most the budget, so the first request
  * does not wait and a provisioned-concurrency environment is not frozen mid-fetch), and returns the
- * function that answers API Gateway. That function never throws: every failure is a refusal.
+ * function that answers API Gateway. Every failure is a refusal; a refusal that must not be cached (an
+ * outage, a configuration error) fails the invocation with an UncachedRefusalError, which is the only
+ * thing the function throws.
  */
 export async function createAuthorizer(
   env: Readonly<Record<string, string | undefined>>,
@@ -59,19 +61,20 @@ export async function createAuthorizer(
   try {
     const config = loadConfig(env);
     logger = createLogger(config.logLevel, SERVICE, write);
-    const events = {
-      onRefreshFailed: (error: unknown) =>
-        logger.log("WARN", "JWKS background refresh failed; keeping the cached keys", {
-          error: errorName(error),
-        }),
-      onKeySetChanged: () => verifier.forgetVerifiedTokens(),
-    };
-    const jwksCache = new EntraJwksCache(
-      dependencies.jwksTimings ?? DEFAULT_JWKS_TIMINGS,
-      events,
+    const jwksCache = new EntraJwksCache({
+      ...(dependencies.jwksTimings === undefined ? {} : { timings: dependencies.jwksTimings }),
+      keyRetentionMs: config.jwksKeyRetentionHours * 60 * 60 * 1000,
       now,
-      dependencies.fetcher,
-    );
+      ...(dependencies.fetcher === undefined ? {} : { fetcher: dependencies.fetcher }),
+      events: {
+        onRefreshFailed: (error) =>
+          logger.log("WARN", "JWKS background refresh failed; keeping the cached keys", {
+            error: errorName(error),
+          }),
+        onKeysWithdrawn: () => verifier.forgetKeys(),
+        onKeyRejected: ({ kid, problem }) => logger.log("WARN", "JWKS key not trusted", { kid, problem }),
+      },
+    });
     const verifier = createTokenVerifier(config, jwksCache, now);
     startup = { ok: true, config, verifier };
     await prefetch(verifier, dependencies.prefetchBudgetMs ?? PREFETCH_BUDGET_MS, logger);
@@ -109,6 +112,18 @@ export async function createAuthorizer(
     const applicable = applicableRule(request.route, config.routeRules);
     if (isRefusal(applicable)) {
       return refused(applicable, request, route);
+    }
+    // With route rules every answer is for one route: cached under the token alone, API Gateway would
+    // replay it for every other route. The module puts the route in the cache key; other tooling may not.
+    if (config.routeRules !== undefined && !request.identitySource.includes(applicable.routeKey as string)) {
+      return refused(
+        refuse(
+          "CACHE_KEY_WITHOUT_ROUTE",
+          "route rules need $context.routeKey in the authorizer's identity sources (modules/entra-authorizer adds it)",
+        ),
+        request,
+        route,
+      );
     }
     const token = await verifier.verify(bearer);
     if (isRefusal(token)) {
@@ -177,6 +192,9 @@ export async function createAuthorizer(
       // A log line that cannot be written must not turn a decision into a crash.
     }
     coldStart = false;
+    if (outcome.refusal !== undefined && UNCACHEABLE_REFUSALS.has(outcome.refusal.reason)) {
+      throw new UncachedRefusalError(outcome.refusal.reason);
+    }
     return outcome.response;
   };
 }

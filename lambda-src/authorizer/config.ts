@@ -48,6 +48,8 @@ export interface AuthorizerConfig {
   readonly responseMode: ResponseMode;
   /** Upper bound on reusing a verified token's claims inside this container; 0 disables the reuse. */
   readonly tokenCacheSeconds: number;
+  /** How long a signing key stays trusted after the last fetch that served it; 0: the latest fetch only. */
+  readonly jwksKeyRetentionHours: number;
   readonly logLevel: LogLevel;
 }
 
@@ -100,6 +102,12 @@ const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERRO
 const CLOUDS: readonly Cloud[] = ["public", "usgov", "china"];
 const DEFAULT_TOKEN_CACHE_SECONDS = 300;
 const MAX_TOKEN_CACHE_SECONDS = 3600;
+/**
+ * Replaying the public history of Entra's `common` key set (test/unit/key-churn.test.ts), 24 hours
+ * still refuse valid tokens and 48 refuse none. A week bounds how long a withdrawn key is trusted.
+ */
+export const DEFAULT_JWKS_KEY_RETENTION_HOURS = 48;
+export const MAX_JWKS_KEY_RETENTION_HOURS = 168;
 
 /**
  * Reads and validates the environment once, at start-up; the only reader of `process.env`'s values. Any
@@ -164,7 +172,14 @@ export function loadConfig(env: Environment): AuthorizerConfig {
     allowedClientIds: clients === undefined ? undefined : new Set(clients),
     routeRules: parseRouteRules(optional(env, "AUTHZ_ROUTE_PERMISSIONS")),
     responseMode: oneOf(env, "AUTHZ_RESPONSE_MODE", RESPONSE_MODES, "iam"),
-    tokenCacheSeconds: wholeSeconds(env, "AUTHZ_TOKEN_CACHE_SECONDS"),
+    tokenCacheSeconds: wholeNumber(env, "AUTHZ_TOKEN_CACHE_SECONDS", "seconds", {
+      fallback: DEFAULT_TOKEN_CACHE_SECONDS,
+      max: MAX_TOKEN_CACHE_SECONDS,
+    }),
+    jwksKeyRetentionHours: wholeNumber(env, "ENTRA_JWKS_KEY_RETENTION_HOURS", "hours", {
+      fallback: DEFAULT_JWKS_KEY_RETENTION_HOURS,
+      max: MAX_JWKS_KEY_RETENTION_HOURS,
+    }),
     logLevel: readLogLevel(env),
   });
 }
@@ -357,19 +372,21 @@ function oneOf<T extends string>(
   return normalized;
 }
 
-function wholeSeconds(env: Environment, variable: string): number {
+function wholeNumber(
+  env: Environment,
+  variable: string,
+  unit: string,
+  { fallback, max }: { fallback: number; max: number },
+): number {
   const value = optional(env, variable);
   if (value === undefined) {
-    return DEFAULT_TOKEN_CACHE_SECONDS;
+    return fallback;
   }
-  const seconds = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(seconds <= MAX_TOKEN_CACHE_SECONDS)) {
-    throw new ConfigurationError(
-      variable,
-      `must be a whole number of seconds from 0 to ${MAX_TOKEN_CACHE_SECONDS}`,
-    );
+  const number = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number <= max)) {
+    throw new ConfigurationError(variable, `must be a whole number of ${unit} from 0 to ${max}`);
   }
-  return seconds;
+  return number;
 }
 
 /** A host name, with an optional port from 1 to 65535. */

@@ -1,3 +1,5 @@
+import type { Reason } from "./refusal.js";
+
 /**
  * What is thrown, as opposed to what is refused (refusal.ts). A configuration the authorizer cannot run
  * with is thrown once, at start-up, and turned into a refusal of every request.
@@ -35,6 +37,18 @@ export class JwksRefetchThrottledError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "JwksRefetchThrottledError";
+  }
+}
+
+/**
+ * What the handler throws for a refusal no answer may carry (refusal.ts, UNCACHEABLE_REFUSALS): the
+ * invocation fails, the front door refuses the request and caches nothing. The reason is in the message
+ * for Lambda's error line; the decision line was written before.
+ */
+export class UncachedRefusalError extends Error {
+  constructor(readonly reason: Reason) {
+    super(`${reason}: refused without an answer, so that nothing is cached`);
+    this.name = "UncachedRefusalError";
   }
 }
 

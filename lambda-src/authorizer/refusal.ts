@@ -7,6 +7,7 @@ export type Reason =
   // The request
   | "UNRECOGNIZED_EVENT"
   | "ROUTE_UNKNOWN"
+  | "CACHE_KEY_WITHOUT_ROUTE"
   | "MISSING_TOKEN"
   | "MALFORMED_AUTHORIZATION_HEADER"
   | "TOKEN_TOO_LARGE"
@@ -54,13 +55,26 @@ export function refuse(reason: Reason, detail?: string): Refusal {
 
 /**
  * Failures of the authorizer or its configuration rather than of the caller: logged at ERROR, because no
- * caller can fix them. ROUTE_UNKNOWN belongs here: it means the API sends payload 1.0 events.
+ * caller can fix them. ROUTE_UNKNOWN belongs here: it means the API sends payload 1.0 events;
+ * CACHE_KEY_WITHOUT_ROUTE means the authorizer's identity sources lack the route.
  */
 export const OPERATIONAL_FAILURES: ReadonlySet<Reason> = new Set<Reason>([
   "INVALID_CONFIGURATION",
   "JWKS_UNAVAILABLE",
   "INTERNAL_ERROR",
   "ROUTE_UNKNOWN",
+  "CACHE_KEY_WITHOUT_ROUTE",
+]);
+
+/**
+ * Refusals that say nothing about the token, so an answer for them must not be cached: the authorizer
+ * fails the invocation instead, which API Gateway and AppSync answer without caching (HTTP APIs and REST
+ * APIs with 500). A Deny would be replayed under the token for the TTL, long after the keys came back or
+ * the configuration was fixed. A throttled refetch belongs here: the key may be found a moment later.
+ */
+export const UNCACHEABLE_REFUSALS: ReadonlySet<Reason> = new Set<Reason>([
+  ...OPERATIONAL_FAILURES,
+  "JWKS_REFETCH_THROTTLED",
 ]);
 
 export function isRefusal(value: object): value is Refusal {

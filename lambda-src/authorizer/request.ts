@@ -7,6 +7,11 @@ export interface AuthorizationRequest {
   readonly stageArn: string;
   readonly route: RouteReference;
   readonly authorization: string | undefined;
+  /**
+   * The values of the authorizer's identity sources, API Gateway's cache key for this answer (payload 2.0
+   * sends a list; payload 1.0 one comma-separated string). Empty when the event has none.
+   */
+  readonly identitySource: readonly string[];
 }
 
 /**
@@ -35,7 +40,12 @@ export function readRequest(event: unknown): AuthorizationRequest | Refusal {
     if (stageArn === undefined || typeof event.routeKey !== "string") {
       return refuse("UNRECOGNIZED_EVENT", "payload 2.0 event without a valid routeArn and routeKey");
     }
-    return { stageArn, route: { routeKey: event.routeKey }, authorization };
+    return {
+      stageArn,
+      route: { routeKey: event.routeKey },
+      authorization,
+      identitySource: identityValues(event.identitySource),
+    };
   }
   if (typeof event.methodArn === "string") {
     const stageArn = EXECUTE_API_ARN.exec(event.methodArn)?.[1];
@@ -51,9 +61,24 @@ export function readRequest(event: unknown): AuthorizationRequest | Refusal {
         "payload 1.0 event without a valid methodArn, httpMethod and resource",
       );
     }
-    return { stageArn, route: { method: httpMethod, resource }, authorization };
+    return {
+      stageArn,
+      route: { method: httpMethod, resource },
+      authorization,
+      identitySource: identityValues(event.identitySource),
+    };
   }
   return refuse("UNRECOGNIZED_EVENT", "not an HTTP API REQUEST authorizer event (payload 1.0 or 2.0)");
+}
+
+/** Identity source values as a list; what is not a string (or a list of strings) counts as none. */
+function identityValues(identitySource: unknown): readonly string[] {
+  if (typeof identitySource === "string") {
+    return identitySource.split(",");
+  }
+  return Array.isArray(identitySource)
+    ? identitySource.filter((value): value is string => typeof value === "string")
+    : [];
 }
 
 /**

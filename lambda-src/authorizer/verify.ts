@@ -1,14 +1,8 @@
 import { classify } from "./classify.js";
 import type { AuthorizerConfig, IssuerEntry } from "./config.js";
 import { breachedEntraRule, CLOCK_SKEW_SECONDS, type SigningKeyFacts } from "./entra-rules.js";
-import {
-  type Jwk,
-  type JwksCache,
-  type JwtHeader,
-  type JwtPayload,
-  JwtVerifier,
-  libraryErrors,
-} from "./jwt-library.js";
+import type { EntraJwksCache } from "./jwks-cache.js";
+import { type Jwk, type JwtHeader, type JwtPayload, JwtVerifier, libraryErrors } from "./jwt-library.js";
 import { type Refusal, refuse } from "./refusal.js";
 import { VerifiedTokenCache } from "./token-cache.js";
 
@@ -29,8 +23,8 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken | Refusal>;
   /** Fetches the JWKS ahead of the first request. */
   prefetch(): Promise<void>;
-  /** Forgets every verified token: the signing keys changed. */
-  forgetVerifiedTokens(): void;
+  /** A trusted key was withdrawn or changed: forgets every verified token and every imported key. */
+  forgetKeys(): void;
 }
 
 const TOKEN_CACHE_ENTRIES = 1000;
@@ -44,24 +38,25 @@ interface VerifiedParts {
 
 export function createTokenVerifier(
   config: AuthorizerConfig,
-  jwksCache: JwksCache,
+  jwksCache: EntraJwksCache,
   now: () => number = () => Date.now(),
 ): TokenVerifier {
   // aws-jwt-verify hands the header and the key only to customJwtCheck; keeping them by payload lets the
   // Entra rules run after verification and return a refusal rather than throw from inside the library.
   const partsOf = new WeakMap<JwtPayload, VerifiedParts>();
-  const verifier = JwtVerifier.create(
-    [...config.issuers.keys()].map((issuer) => ({
-      issuer,
-      jwksUri: config.jwksUri,
-      audience: [...config.audiences],
-      graceSeconds: CLOCK_SKEW_SECONDS,
-      customJwtCheck: ({ header, payload, jwk }: { header: JwtHeader; payload: JwtPayload; jwk: Jwk }) => {
-        partsOf.set(payload, { header, key: jwk as SigningKeyFacts });
-      },
-    })),
-    { jwksCache },
-  );
+  const issuerConfigs = [...config.issuers.keys()].map((issuer) => ({
+    issuer,
+    jwksUri: config.jwksUri,
+    audience: [...config.audiences],
+    graceSeconds: CLOCK_SKEW_SECONDS,
+    customJwtCheck: ({ header, payload, jwk }: { header: JwtHeader; payload: JwtPayload; jwk: Jwk }) => {
+      partsOf.set(payload, { header, key: jwk as SigningKeyFacts });
+    },
+  }));
+  // The library keeps each key it imported by issuer and kid, and never looks at the material again: a
+  // kid served with a new modulus would still verify with the old one. A new verifier starts empty.
+  const createLibraryVerifier = () => JwtVerifier.create(issuerConfigs, { jwksCache });
+  let verifier = createLibraryVerifier();
   const cache = new VerifiedTokenCache<VerifiedToken>(
     {
       maxEntries: TOKEN_CACHE_ENTRIES,
@@ -78,10 +73,17 @@ export function createTokenVerifier(
       // Warm path: the key is cached, so no promise and no fetch.
       return { payload: verifier.verifySync(token) };
     } catch (error) {
+      if (error instanceof libraryErrors.JwtInvalidSignatureError) {
+        return verifyIfKeyChanged(token, error);
+      }
       if (!isJwksCacheMiss(error)) {
         return classify(error, token, issuerHosts);
       }
     }
+    return verifyFetchingKeys(token);
+  }
+
+  async function verifyFetchingKeys(token: string): Promise<{ payload: JwtPayload } | Refusal> {
     try {
       return { payload: await verifier.verify(token) };
     } catch (error) {
@@ -89,9 +91,26 @@ export function createTokenVerifier(
     }
   }
 
+  /** A token signed with new material under a kid served before verifies once the new key is fetched. */
+  async function verifyIfKeyChanged(
+    token: string,
+    signatureError: Error,
+  ): Promise<{ payload: JwtPayload } | Refusal> {
+    let changed: boolean;
+    try {
+      changed = await jwksCache.keyChanged(config.jwksUri, headerKid(token));
+    } catch (error) {
+      return classify(error, token, issuerHosts);
+    }
+    return changed ? verifyFetchingKeys(token) : classify(signatureError, token, issuerHosts);
+  }
+
   return {
     prefetch: () => verifier.hydrate(),
-    forgetVerifiedTokens: () => cache.clear(),
+    forgetKeys() {
+      cache.clear();
+      verifier = createLibraryVerifier();
+    },
     async verify(token) {
       const cached = cache.get(token);
       if (cached !== undefined) {
@@ -140,6 +159,16 @@ function readIdentity(payload: JwtPayload, { tenantId, version }: IssuerEntry): 
     version,
     claims: Object.freeze(payload),
   });
+}
+
+/** The header's kid of a token the library has already decomposed (it got as far as the signature). */
+function headerKid(token: string): string {
+  const header = JSON.parse(
+    Buffer.from(token.slice(0, token.indexOf(".")), "base64url").toString("utf8"),
+  ) as {
+    kid: string;
+  };
+  return header.kid;
 }
 
 function isJwksCacheMiss(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LambdaSandbox } from "../../local/lambda-sandbox.js";
+import type { LambdaSandbox } from "../../local/lambda/lambda-sandbox.js";
 import {
   APP_ID,
   decisionOf,
@@ -33,28 +33,35 @@ describe("a misconfigured authorizer", () => {
     [{ ENTRA_AUDIENCE: "" }, "ENTRA_AUDIENCE"],
     [{ AUTHZ_ROUTE_PERMISSIONS: '{"GET /auth": {"scopes": "api.read"}}' }, "AUTHZ_ROUTE_PERMISSIONS"],
     [{ ENTRA_JWKS_URI: "http://127.0.0.1/keys" }, "ENTRA_JWKS_URI"],
-  ])("denies every request and names the variable once at start-up (%j)", async (env, variable) => {
-    const authorizer = await harness.authorizer(env);
+  ])(
+    "fails every request without an answer and names the variable once at start-up (%j)",
+    async (env, variable) => {
+      const authorizer = await harness.authorizer(env);
 
-    const first = await authorizer.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
-    const second = await authorizer.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
+      const first = await authorizer.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
+      const second = await authorizer.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
 
-    for (const result of [first, second]) {
-      expect(result.error).toBeUndefined();
-      expect(decisionOf(result)).toMatchObject({
-        decision: "deny",
-        reason: "INVALID_CONFIGURATION",
-        detail: variable,
-      });
-      expect(effectFor(result, `${STAGE_ARN}/GET/auth`)).toBe("Deny");
-    }
-    expect(startupLines(authorizer)).toEqual([expect.objectContaining({ level: "ERROR", variable })]);
-  });
+      for (const result of [first, second]) {
+        // A function error: API Gateway answers 500 and caches nothing, so a fixed configuration applies at once.
+        expect(result.result).toBeUndefined();
+        expect(result.error).toEqual({
+          errorType: "UncachedRefusalError",
+          errorMessage: "INVALID_CONFIGURATION: refused without an answer, so that nothing is cached",
+        });
+        expect(decisionOf(result)).toMatchObject({
+          decision: "deny",
+          reason: "INVALID_CONFIGURATION",
+          detail: variable,
+        });
+      }
+      expect(startupLines(authorizer)).toEqual([expect.objectContaining({ level: "ERROR", variable })]);
+    },
+  );
 
-  it("answers in a shape both response modes read as a refusal when the mode itself is unreadable", async () => {
+  it("answers an unreadable event in a shape both response modes read as a refusal when the mode itself is unreadable", async () => {
     const authorizer = await harness.authorizer({ AUTHZ_RESPONSE_MODE: "allow-all" });
 
-    const result = await authorizer.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
+    const result = await authorizer.invoke({ version: "2.0", type: "REQUEST" });
 
     expect(result.result).toMatchObject({ isAuthorized: false });
     expect(effectFor(result, `${STAGE_ARN}/GET/auth`)).toBe("Deny");
@@ -126,6 +133,27 @@ describe("per-route permissions", () => {
     expect(effectFor(result, `${STAGE_ARN}/GET/other`)).toBe("Deny");
   });
 
+  it("fails, logging the fix at ERROR, when the identity sources lack the route, whose answer would be replayed for others", async () => {
+    const token = forgeToken(harness.issuer, { claims: { scopes: ["reports.read"] } });
+    // As an authorizer created by other tooling would be called: cached under the token alone.
+    const tokenOnly = {
+      ...requestEvent(`Bearer ${token}`, "GET /reports/{id}", "/reports/42"),
+      identitySource: [`Bearer ${token}`],
+    };
+
+    const result = await authorizer.invoke(tokenOnly);
+
+    expect(result.result).toBeUndefined();
+    expect(result.error?.errorType).toBe("UncachedRefusalError");
+    expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "CACHE_KEY_WITHOUT_ROUTE" });
+    expect(decisionOf(result).detail).toContain("$context.routeKey");
+    expect(
+      JSON.parse(result.logs.find((line) => line.includes("CACHE_KEY_WITHOUT_ROUTE")) ?? "{}"),
+    ).toMatchObject({
+      level: "ERROR",
+    });
+  });
+
   it("refuses every request when a condition does not compile, naming the route at start-up", async () => {
     const broken = await harness.authorizer({
       AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({ "GET /auth": { condition: "claims.tid" } }),
@@ -133,6 +161,7 @@ describe("per-route permissions", () => {
 
     const result = await broken.invoke(requestEvent(`Bearer ${forgeToken(harness.issuer)}`));
 
+    expect(result.error?.errorType).toBe("UncachedRefusalError");
     expect(decisionOf(result)).toMatchObject({ decision: "deny", reason: "INVALID_CONFIGURATION" });
     expect(startupLines(broken)).toEqual([
       expect.objectContaining({
@@ -150,7 +179,7 @@ describe("event and token forms", () => {
       version: "1.0",
       type: "REQUEST",
       methodArn: `${STAGE_ARN}/GET/auth`,
-      identitySource: "Bearer x",
+      identitySource: "Bearer x,GET /auth",
       resource: "/auth",
       path: "/auth",
       httpMethod: "GET",

@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type EntraIssuer, startEntraIssuer } from "../../local/entra-issuer.js";
-import { entraClaims, type SigningKey, signJwt } from "../../local/entra-tokens.js";
-import { type InvokeResult, LambdaSandbox } from "../../local/lambda-sandbox.js";
-import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
+import { type EntraIssuer, startEntraIssuer } from "../../local/entra/entra-issuer.js";
+import { entraClaims, type SigningKey, signJwt } from "../../local/entra/entra-tokens.js";
+import { type InvokeResult, LambdaSandbox } from "../../local/lambda/lambda-sandbox.js";
+import { createTlsMaterial, type TlsMaterial } from "../../local/entra/tls.js";
 import { evaluatePolicy, type PolicyLike } from "../support/iam-policy.js";
 import { event, STAGE_ARN } from "../support/in-process.js";
 

@@ -2,8 +2,8 @@ import { createHmac, createPublicKey } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { base64url, createSigningKey } from "../../local/entra-tokens.js";
-import type { InvokeResult, LambdaSandbox } from "../../local/lambda-sandbox.js";
+import { base64url, createSigningKey } from "../../local/entra/entra-tokens.js";
+import type { InvokeResult, LambdaSandbox } from "../../local/lambda/lambda-sandbox.js";
 import {
   APP_ID,
   decisionOf,
@@ -49,18 +49,23 @@ async function authorize(
   authorization: string | undefined,
   routeKey?: string,
   path?: string,
+  sandbox: LambdaSandbox = authorizer,
 ): Promise<InvokeResult> {
   if (authorization !== undefined) {
     tokensSeen.push(authorization);
   }
-  const result = await authorizer.invoke(requestEvent(authorization, routeKey, path));
+  const result = await sandbox.invoke(requestEvent(authorization, routeKey, path));
   expect(result.error, JSON.stringify(result.error)).toBeUndefined();
   expect(result.timedOut).toBe(false);
   return result;
 }
 
-async function expectDenied(authorization: string, reason: string): Promise<InvokeResult> {
-  const result = await authorize(authorization);
+async function expectDenied(
+  authorization: string,
+  reason: string,
+  sandbox: LambdaSandbox = authorizer,
+): Promise<InvokeResult> {
+  const result = await authorize(authorization, undefined, undefined, sandbox);
   expect(decisionOf(result)).toMatchObject({ decision: "deny", reason });
   expect(effectFor(result, `${STAGE_ARN}/GET/auth`)).toBe("Deny");
   return result;
@@ -219,25 +224,28 @@ describe("tokens the authorizer refuses, each with its reason", () => {
   it("pointing at the attacker's own keys through jku, x5u or an embedded jwk, never followed", async () => {
     const attacker = createSigningKey("attacker-kid");
     const header = { jku: `${attackerUrl}/keys`, x5u: `${attackerUrl}/cert.pem`, jwk: attacker.publicJwk };
+    // A container of its own: an unknown kid refetches the keys, which the other tests' tokens may just have done.
+    const fresh = await harness.authorizer();
 
     await expectDenied(
       `Bearer ${forgeToken(harness.issuer, { key: attacker, header })}`,
       "UNKNOWN_SIGNING_KEY",
+      fresh,
     );
     const realKid = harness.issuer.keys[0]?.kid ?? "";
     const sameKid = createSigningKey(realKid);
     await expectDenied(
       `Bearer ${forgeToken(harness.issuer, { key: sameKid, header: { ...header, jwk: sameKid.publicJwk } })}`,
       "INVALID_SIGNATURE",
+      fresh,
     );
     expect(attackerFetches).toBe(0);
   });
 
   it("with a kid the tenant never published", async () => {
     const token = forgeToken(harness.issuer, { key: createSigningKey("never-published") });
-    const result = await authorize(`Bearer ${token}`);
-    expect(["UNKNOWN_SIGNING_KEY", "JWKS_REFETCH_THROTTLED"]).toContain(decisionOf(result).reason);
-    expect(decisionOf(result).decision).toBe("deny");
+
+    await expectDenied(`Bearer ${token}`, "UNKNOWN_SIGNING_KEY", await harness.authorizer());
   });
 
   it.each([

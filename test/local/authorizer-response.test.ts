@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { policyAllows, readAuthorizerResponse, wildcardMatches } from "../../local/authorizer-response.js";
+import {
+  policyAllows,
+  readAuthorizerResponse,
+  wildcardMatches,
+} from "../../local/gateway/authorizer-response.js";
 
 const STAGE = "arn:aws:execute-api:us-east-1:123456789012:l0ca1api00/$default";
 

@@ -62,17 +62,17 @@ describe("CLI edges", () => {
   });
 
   it.each([
-    ["local/start.ts", ["--prot", "3000"], "Unknown option --prot.", "Usage: npm start"],
-    ["local/token-cli.ts", ["--scopes", "x"], "Unknown option --scopes.", "Usage: npm run -s token"],
-    ["local/token-cli.ts", ["extra"], "Unexpected argument (the 1st one)", "Usage: npm run -s token"],
+    ["local/cli/start.ts", ["--prot", "3000"], "Unknown option --prot.", "Usage: npm start"],
+    ["local/cli/token-cli.ts", ["--scopes", "x"], "Unknown option --scopes.", "Usage: npm run -s token"],
+    ["local/cli/token-cli.ts", ["extra"], "Unexpected argument (the 1st one)", "Usage: npm run -s token"],
     [
-      "local/smoke-cli.ts",
+      "local/cli/smoke-cli.ts",
       [`--client_secret=${SECRET}`],
       "Unknown option --client_secret.",
       "Usage: SMOKE_CLIENT_SECRET=",
     ],
     [
-      "local/smoke-cli.ts",
+      "local/cli/smoke-cli.ts",
       ["--client-id", "x", SECRET],
       "Unexpected argument (the 3rd one)",
       "Usage: SMOKE_CLIENT_SECRET=",
@@ -91,7 +91,7 @@ describe("CLI edges", () => {
     const config = join(dir, "old.tfvars.json");
     await writeFile(config, JSON.stringify({ routes: ["GET /auth"], route_permissions: {} }));
 
-    const outcome = await cli("local/start.ts", ["--port", "0", "--no-build", "--config", config], {
+    const outcome = await cli("local/cli/start.ts", ["--port", "0", "--no-build", "--config", config], {
       LOCAL_STACK_DIR: dir,
     });
 
@@ -103,7 +103,7 @@ describe("CLI edges", () => {
   });
 
   it("says the local CA file is missing instead of failing a TLS handshake", async () => {
-    const outcome = await cli("local/smoke-cli.ts", SMOKE_ARGS, {
+    const outcome = await cli("local/cli/smoke-cli.ts", SMOKE_ARGS, {
       NODE_EXTRA_CA_CERTS: join(dir, "no-such-ca.pem"),
       SMOKE_CLIENT_SECRET: SECRET,
     });
@@ -114,7 +114,7 @@ describe("CLI edges", () => {
   });
 
   it("says a local issuer needs the local CA when NODE_EXTRA_CA_CERTS is unset", async () => {
-    const outcome = await cli("local/smoke-cli.ts", SMOKE_ARGS, {
+    const outcome = await cli("local/cli/smoke-cli.ts", SMOKE_ARGS, {
       NODE_EXTRA_CA_CERTS: undefined,
       SMOKE_CLIENT_SECRET: SECRET,
     });
@@ -124,7 +124,7 @@ describe("CLI edges", () => {
   });
 
   it("warns that a secret given as a flag was echoed by npm, without echoing it itself", async () => {
-    const outcome = await cli("local/smoke-cli.ts", [...SMOKE_ARGS, "--client-secret", SECRET], {
+    const outcome = await cli("local/cli/smoke-cli.ts", [...SMOKE_ARGS, "--client-secret", SECRET], {
       NODE_EXTRA_CA_CERTS: undefined,
       npm_config_loglevel: "notice",
     });

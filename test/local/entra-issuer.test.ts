@@ -3,10 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEV_CLIENT_SECRET, type EntraIssuer, startEntraIssuer } from "../../local/entra-issuer.js";
-import { createSigningKey, DEV_CLIENT_ID } from "../../local/entra-tokens.js";
-import { type JsonResponse, requestJson } from "../../local/https-json.js";
-import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
+import { DEV_CLIENT_SECRET, type EntraIssuer, startEntraIssuer } from "../../local/entra/entra-issuer.js";
+import { createSigningKey, DEV_CLIENT_ID } from "../../local/entra/entra-tokens.js";
+import { type JsonResponse, requestJson } from "../../local/cli/https-json.js";
+import { createTlsMaterial, type TlsMaterial } from "../../local/entra/tls.js";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 

@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createSigningKey, entraClaims, issuerFor, signJwt } from "../../local/entra-tokens.js";
+import { createSigningKey, entraClaims, issuerFor, signJwt } from "../../local/entra/entra-tokens.js";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const NOW = 1_700_000_000;

@@ -13,10 +13,10 @@ import {
   authorizerEvent,
   proxyEvent,
   type RequestFacts,
-} from "../../local/gateway-events.js";
-import { type FunctionInvoker, LOCAL_API, LocalHttpApi } from "../../local/http-api.js";
-import type { InvokeResult } from "../../local/lambda-sandbox.js";
-import { matchRoute } from "../../local/route-match.js";
+} from "../../local/gateway/gateway-events.js";
+import { type FunctionInvoker, LOCAL_API, LocalHttpApi } from "../../local/gateway/http-api.js";
+import type { InvokeResult } from "../../local/lambda/lambda-sandbox.js";
+import { matchRoute } from "../../local/gateway/route-match.js";
 import { DEFAULT_SETTINGS, ENTRA_ROUTE, type RouteSettings } from "../../local/stack-settings.js";
 
 const authorizerSchema = APIGatewayRequestAuthorizerEventV2Schema.strict();

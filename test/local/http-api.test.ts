@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FunctionInvoker, LocalHttpApi } from "../../local/http-api.js";
-import type { InvokeResult } from "../../local/lambda-sandbox.js";
+import { type FunctionInvoker, LocalHttpApi } from "../../local/gateway/http-api.js";
+import type { InvokeResult } from "../../local/lambda/lambda-sandbox.js";
 import {
   DEFAULT_SETTINGS,
   ENTRA_ROUTE,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LambdaSandbox } from "../../local/lambda-sandbox.js";
+import { LambdaSandbox } from "../../local/lambda/lambda-sandbox.js";
 import { writeZip } from "./zip-fixture.js";
 
 const FUNCTION_SOURCE = `

@@ -8,8 +8,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIST_ZIPS } from "../../local/dist-build.js";
-import { createSigningKey, DEV_CLIENT_ID, signJwt } from "../../local/entra-tokens.js";
+import { DIST_ZIPS } from "../../local/lambda/dist-build.js";
+import { createSigningKey, DEV_CLIENT_ID, signJwt } from "../../local/entra/entra-tokens.js";
 import { type LocalStack, REPO_ROOT, startLocalStack } from "../../local/local-stack.js";
 
 const run = promisify(execFile);

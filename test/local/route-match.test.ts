@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute } from "../../local/route-match.js";
+import { matchRoute } from "../../local/gateway/route-match.js";
 
 // The example of the API Gateway developer guide ("Routing API requests"), plus $default.
 const ROUTES = ["GET /pets/dog/1", "GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}", "$default"];

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkAuthorizerEnvironment } from "../../local/authorizer-config-check.js";
+import { checkAuthorizerEnvironment } from "../../local/lambda/authorizer-config-check.js";
 import {
   authorizerEnvironment,
   DEFAULT_SETTINGS,

@@ -27,7 +27,7 @@ function startStack(args: string[], localDir: string) {
   let output = "";
   const child = spawn(
     join(REPO_ROOT, "node_modules", ".bin", "tsx"),
-    ["local/start.ts", "--port", "0", "--no-build", "--quiet", ...args],
+    ["local/cli/start.ts", "--port", "0", "--no-build", "--quiet", ...args],
     { cwd: REPO_ROOT, env: { ...process.env, LOCAL_STACK_DIR: localDir }, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -55,7 +55,7 @@ function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number)
   });
 }
 
-describe("npm start (local/start.ts)", () => {
+describe("npm start (local/cli/start.ts)", () => {
   let localDir: string;
   let child: ChildProcess;
   let output: () => string = () => "";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
+import { createTlsMaterial, type TlsMaterial } from "../../local/entra/tls.js";
 
 const run = promisify(execFile);
 

@@ -1,4 +1,4 @@
-import { policyAllows, readAuthorizerResponse } from "../../local/authorizer-response.js";
+import { policyAllows, readAuthorizerResponse } from "../../local/gateway/authorizer-response.js";
 
 export interface PolicyLike {
   Statement: { Effect: string; Action?: string | string[]; Resource: string | string[] }[];

@@ -4,7 +4,7 @@
  */
 import { type Authorizer, createAuthorizer } from "../../lambda-src/authorizer/authorizer.js";
 import type { Fetcher } from "../../lambda-src/authorizer/jwt-library.js";
-import { createSigningKey, entraClaims, type SigningKey, signJwt } from "../../local/entra-tokens.js";
+import { createSigningKey, entraClaims, type SigningKey, signJwt } from "../../local/entra/entra-tokens.js";
 
 export const TENANT = "3c9f2a51-7e4d-4b8a-9f10-2d6e8c4b1a73";
 export const OTHER_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
@@ -93,6 +93,13 @@ export function userToken(
     key?: SigningKey;
   } = {},
 ): string {
+  return signJwt(userClaims(options), options.key ?? SIGNING_KEY, options.header);
+}
+
+/** The claims of userToken. */
+export function userClaims(
+  options: { claims?: ClaimOptions; extra?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     ...entraClaims({
       tenantId: TENANT,
@@ -110,10 +117,13 @@ export function userToken(
       delete claims[name];
     }
   }
-  return signJwt(claims, options.key ?? SIGNING_KEY, options.header);
+  return claims;
 }
 
-/** Payload 2.0 REQUEST authorizer event for a route and a concrete path, as API Gateway sends it. */
+/**
+ * Payload 2.0 REQUEST authorizer event for a route and a concrete path, as API Gateway sends it to the
+ * module's authorizer: the identity sources are the Authorization header and $context.routeKey.
+ */
 export function event(
   authorization: string | undefined,
   routeKey = "GET /auth",
@@ -126,7 +136,7 @@ export function event(
     version: "2.0",
     type: "REQUEST",
     routeArn: `${STAGE_ARN}/${method}${path}`,
-    identitySource: authorization === undefined ? [] : [authorization],
+    identitySource: authorization === undefined ? [] : [authorization, routeKey],
     routeKey,
     rawPath: path,
     rawQueryString: "",
@@ -145,18 +155,22 @@ export function event(
   };
 }
 
-/** Payload 1.0 REQUEST authorizer event, after AWS's documented HTTP API example: no route key. */
+/**
+ * Payload 1.0 REQUEST authorizer event, after AWS's documented HTTP API example: no route key field, but
+ * the identity source values (one comma-separated string) hold the route key of `routeKey`.
+ */
 export function eventV1(
   authorization: string | undefined,
   method: string,
   resource: string,
   path = resource,
+  routeKey = `${method} ${resource}`,
 ) {
   return {
     version: "1.0",
     type: "REQUEST",
     methodArn: `${STAGE_ARN}/${method}${path}`,
-    identitySource: authorization ?? "",
+    identitySource: authorization === undefined ? "" : `${authorization},${routeKey}`,
     authorizationToken: authorization ?? "",
     resource,
     path,

@@ -4,9 +4,10 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuthorizerDependencies, createAuthorizer } from "../../lambda-src/authorizer/authorizer.js";
+import { UncachedRefusalError } from "../../lambda-src/authorizer/errors.js";
 import { DEFAULT_JWKS_TIMINGS } from "../../lambda-src/authorizer/jwks-cache.js";
 import type { Fetcher } from "../../lambda-src/authorizer/jwt-library.js";
-import { createSigningKey, entraClaims, signJwt } from "../../local/entra-tokens.js";
+import { createSigningKey, entraClaims, signJwt } from "../../local/entra/entra-tokens.js";
 import { evaluatePolicy } from "../support/iam-policy.js";
 import {
   API_APP_ID,
@@ -22,8 +23,10 @@ import {
   SIGNING_KEY,
   STAGE_ARN,
   TENANT,
+  userClaims,
   userToken,
 } from "../support/in-process.js";
+import { exponentOneJwk, forgeForExponentOne } from "../support/forgery.js";
 
 type Answer = Record<string, unknown> & {
   policyDocument?: { Statement: { Effect: string; Resource: string }[] };
@@ -60,6 +63,27 @@ async function expectRefused(
   expect(effect(answer)).toBe("Deny");
   expect(answer.context).toBeUndefined();
   return answer;
+}
+
+/**
+ * A refusal API Gateway must not cache: the invocation fails (API Gateway answers 500 and caches nothing),
+ * after the decision line was written.
+ */
+async function expectUncached(
+  authorizer: InProcessAuthorizer,
+  request: unknown,
+  reason: string,
+): Promise<UncachedRefusalError> {
+  const failure = await authorizer.authorize(request, { awsRequestId: "lambda-request-1" }).then(
+    (answer) => {
+      throw new Error(`expected the invocation to fail, got ${JSON.stringify(answer)}`);
+    },
+    (error: unknown) => error,
+  );
+  expect(failure).toBeInstanceOf(UncachedRefusalError);
+  expect(failure).toMatchObject({ name: "UncachedRefusalError", reason });
+  expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", reason });
+  return failure as UncachedRefusalError;
 }
 
 afterEach(() => {
@@ -143,7 +167,8 @@ describe("the authorizer with its defaults", () => {
     ["with a crit header", { header: { crit: ["exp"], exp: 1 } }, "UNSUPPORTED_CRITICAL_HEADER"],
     ["with alg RS384 in the header", { header: { alg: "RS384" } }, "UNSUPPORTED_ALGORITHM"],
   ])("refuses a token %s", async (_name, options, reason) => {
-    await expectRefused(authorizer, event(bearer(userToken(options))), reason);
+    // Its own authorizer: a failed signature refetches the keys, which holds the next refetch back.
+    await expectRefused(await inProcessAuthorizer(), event(bearer(userToken(options))), reason);
   });
 
   it.each([
@@ -163,7 +188,8 @@ describe("the authorizer with its defaults", () => {
     ["with neither scp nor roles", { claims: { scopes: undefined } }, "NO_SCOPES_OR_ROLES"],
     ["whose scp is not a string", { extra: { scp: ["api.read"] } }, "MALFORMED_TOKEN"],
   ])("refuses a token %s", async (_name, options, reason) => {
-    await expectRefused(authorizer, event(bearer(userToken(options))), reason);
+    // Its own authorizer: a failed signature refetches the keys, which holds the next refetch back.
+    await expectRefused(await inProcessAuthorizer(), event(bearer(userToken(options))), reason);
   });
 
   it("refuses a v1 token without appid", async () => {
@@ -375,6 +401,48 @@ describe("route rules", () => {
     await expectRefused(strict, event(bearer(userToken()), "GET /b", "/b"), "ROUTE_NOT_CONFIGURED");
   });
 
+  it.each(["iam", "simple"])(
+    "fails without an answer in %s mode when the identity sources lack the route key, naming the fix",
+    async (mode) => {
+      const authorizer = await inProcessAuthorizer({
+        AUTHZ_RESPONSE_MODE: mode,
+        AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({ "GET /auth": {} }),
+      });
+      const token = bearer(userToken());
+      const v1 = await inProcessAuthorizer({ AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({ "GET /auth": {} }) });
+
+      await expectUncached(
+        authorizer,
+        { ...event(token), identitySource: [token] },
+        "CACHE_KEY_WITHOUT_ROUTE",
+      );
+      await expectUncached(
+        v1,
+        { ...eventV1(token, "GET", "/auth"), identitySource: token },
+        "CACHE_KEY_WITHOUT_ROUTE",
+      );
+
+      expect(lastDecision(authorizer)).toMatchObject({
+        level: "ERROR",
+        detail:
+          "route rules need $context.routeKey in the authorizer's identity sources (modules/entra-authorizer adds it)",
+      });
+      const withRoute = await ask(authorizer, event(token));
+      expect(mode === "simple" ? withRoute.isAuthorized : effect(withRoute)).toBe(
+        mode === "simple" ? true : "Allow",
+      );
+    },
+  );
+
+  it("needs no route key in the identity sources without route rules: every answer is for the whole stage", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const token = bearer(userToken());
+
+    const answer = await ask(authorizer, { ...event(token), identitySource: [token] });
+
+    expect(effect(answer)).toBe("Allow");
+  });
+
   it("gives a payload 1.0 event its METHOD rule, then its ANY rule, and never the * rule", async () => {
     const v1 = await inProcessAuthorizer({
       AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({
@@ -386,8 +454,8 @@ describe("route rules", () => {
     const token = bearer(userToken({ claims: { scopes: ["a", "b"] } }));
 
     const exact = await ask(v1, eventV1(token, "GET", "/a"));
-    const any = await ask(v1, eventV1(token, "POST", "/b"));
-    await ask(v1, eventV1(token, "GET", "/c"));
+    const any = await ask(v1, eventV1(token, "POST", "/b", "/b", "ANY /b"));
+    await expectUncached(v1, eventV1(token, "GET", "/c"), "ROUTE_UNKNOWN");
 
     expect(exact.policyDocument?.Statement[0]).toMatchObject({
       Effect: "Allow",
@@ -434,8 +502,11 @@ describe("a configuration the authorizer cannot run with", () => {
   it("denies every request and logs one ERROR line naming the variable", async () => {
     const authorizer = await inProcessAuthorizer({ ENTRA_TENANT_ID: "contoso.onmicrosoft.com" });
 
-    await expectRefused(authorizer, event(bearer(userToken())), "INVALID_CONFIGURATION");
+    const failure = await expectUncached(authorizer, event(bearer(userToken())), "INVALID_CONFIGURATION");
 
+    expect(failure.message).toBe(
+      "INVALID_CONFIGURATION: refused without an answer, so that nothing is cached",
+    );
     const startup = authorizer.logs.filter(
       (line) => line.message === "invalid configuration: every request will be denied",
     );
@@ -443,16 +514,17 @@ describe("a configuration the authorizer cannot run with", () => {
     expect(lastDecision(authorizer)).toMatchObject({ level: "ERROR" });
   });
 
-  it("refuses in the simple shape when simple mode was readable", async () => {
+  it("refuses an unreadable event in the simple shape when simple mode was readable", async () => {
     const authorizer = await inProcessAuthorizer({ AUTHZ_RESPONSE_MODE: "simple", ENTRA_AUDIENCE: " " });
 
-    expect(await ask(authorizer, event(bearer(userToken())))).toEqual({ isAuthorized: false });
+    expect(await ask(authorizer, { version: "2.0" })).toEqual({ isAuthorized: false });
+    expect(lastDecision(authorizer)).toMatchObject({ reason: "UNRECOGNIZED_EVENT" });
   });
 
-  it("refuses in a shape both modes read as a refusal when the mode itself is wrong", async () => {
+  it("refuses an unreadable event in a shape both modes read as a refusal when the mode itself is wrong", async () => {
     const authorizer = await inProcessAuthorizer({ AUTHZ_RESPONSE_MODE: "both" });
 
-    const answer = await ask(authorizer, event(bearer(userToken())));
+    const answer = await ask(authorizer, { version: "2.0" });
 
     expect(answer).toMatchObject({ isAuthorized: false, principalId: "unauthenticated" });
     expect(effect(answer)).toBe("Deny");
@@ -463,7 +535,7 @@ describe("a configuration the authorizer cannot run with", () => {
       AUTHZ_ROUTE_PERMISSIONS: JSON.stringify({ "GET /auth": { condition: "claims.groups.size() +" } }),
     });
 
-    await expectRefused(authorizer, event(bearer(userToken())), "INVALID_CONFIGURATION");
+    await expectUncached(authorizer, event(bearer(userToken())), "INVALID_CONFIGURATION");
     const [startup] = authorizer.logs;
     expect(startup).toMatchObject({ level: "ERROR", variable: "AUTHZ_ROUTE_PERMISSIONS" });
     expect(String(startup?.problem)).toContain('"GET /auth"');
@@ -573,9 +645,9 @@ describe("the verified-token cache", () => {
     await expectRefused(authorizer, event(token), "TOKEN_EXPIRED");
   });
 
-  it("forgets every token when the signing keys change", async () => {
+  it("forgets every token when a signing key is withdrawn", async () => {
     const endpoint = keySetEndpoint([SIGNING_KEY]);
-    const authorizer = await inProcessAuthorizer({}, { endpoint });
+    const authorizer = await inProcessAuthorizer({ ENTRA_JWKS_KEY_RETENTION_HOURS: "0" }, { endpoint });
     const token = bearer(userToken());
     await ask(authorizer, event(token));
     const newKey = createSigningKey("rotated-key");
@@ -631,13 +703,109 @@ describe("the signing keys", () => {
     endpoint.fault = new Error("ECONNREFUSED");
     const authorizer = await inProcessAuthorizer({}, { endpoint });
 
-    await expectRefused(authorizer, event(bearer(userToken())), "JWKS_UNAVAILABLE");
+    await expectUncached(authorizer, event(bearer(userToken())), "JWKS_UNAVAILABLE");
 
     expect(lastDecision(authorizer)).toMatchObject({ level: "ERROR" });
     expect(authorizer.logs[0]).toMatchObject({
       level: "WARN",
       message: "JWKS prefetch failed; requests will retry the fetch",
     });
+  });
+
+  it("keep a key the latest fetch left out for ENTRA_JWKS_KEY_RETENTION_HOURS, 48 by default", async () => {
+    const newKey = createSigningKey("key-2");
+    const endpoint = keySetEndpoint([SIGNING_KEY]);
+    const authorizer = await inProcessAuthorizer({ AUTHZ_TOKEN_CACHE_SECONDS: "0" }, { endpoint });
+    const latestOnly = await inProcessAuthorizer(
+      { AUTHZ_TOKEN_CACHE_SECONDS: "0", ENTRA_JWKS_KEY_RETENTION_HOURS: "0" },
+      { endpoint },
+    );
+    endpoint.keys = [{ ...newKey.publicJwk }];
+
+    // A token signed with the new key makes each authorizer refetch; that fetch leaves the first key out.
+    for (const each of [authorizer, latestOnly]) {
+      expect(effect(await ask(each, event(bearer(userToken({ key: newKey })))))).toBe("Allow");
+    }
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 47 * 60 * 60 * 1000);
+    const retained = await ask(authorizer, event(bearer(userToken())));
+    const dropped = await ask(latestOnly, event(bearer(userToken())));
+    vi.setSystemTime(Date.now() + 60 * 60 * 1000);
+    const lapsed = await ask(authorizer, event(bearer(userToken())));
+
+    expect(effect(retained)).toBe("Allow");
+    expect(effect(dropped)).toBe("Deny");
+    expect(lastDecision(latestOnly)).toMatchObject({ reason: "UNKNOWN_SIGNING_KEY" });
+    expect(effect(lapsed)).toBe("Deny");
+    expect(lastDecision(authorizer)).toMatchObject({ reason: "UNKNOWN_SIGNING_KEY" });
+  });
+
+  it("follow new key material under a kid served before: the new key's tokens verify, the old key's no longer", async () => {
+    const oldKey = createSigningKey("reused-kid");
+    const newKey = createSigningKey("reused-kid");
+    const endpoint = keySetEndpoint([oldKey]);
+    const authorizer = await inProcessAuthorizer({}, { endpoint });
+    const signedWithOld = bearer(userToken({ key: oldKey }));
+    const before = await ask(authorizer, event(signedWithOld));
+    endpoint.keys = [{ ...newKey.publicJwk }];
+
+    const signedWithNew = await ask(authorizer, event(bearer(userToken({ key: newKey }))));
+    const oldAgain = await ask(authorizer, event(signedWithOld));
+    const fetches = endpoint.fetches;
+
+    expect(effect(before)).toBe("Allow");
+    expect(effect(signedWithNew)).toBe("Allow");
+    expect(effect(oldAgain)).toBe("Deny");
+    expect(lastDecision(authorizer)).toMatchObject({ reason: "INVALID_SIGNATURE" });
+    // The failed signature right after a refetch waits out the refetch interval instead of fetching again.
+    expect(fetches).toBe(2);
+  });
+
+  it("refetch at most once per interval for failed signatures, so forged signatures cannot flood Entra", async () => {
+    const authorizer = await inProcessAuthorizer();
+    const forged = (i: number) => {
+      const [header, payload] = userToken({ extra: { jti: `forged-${i}` } }).split(".");
+      return bearer(`${header}.${payload}.${userToken().split(".")[2]}`);
+    };
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ask(authorizer, event(forged(i)))),
+    );
+
+    expect(answers.map((answer) => effect(answer))).toEqual(Array.from({ length: 20 }, () => "Deny"));
+    expect(new Set(authorizer.decisions().map((line) => line.reason))).toEqual(
+      new Set(["INVALID_SIGNATURE"]),
+    );
+    expect(authorizer.endpoint.fetches).toBe(2);
+  });
+
+  it("never trust a key with the RSA exponent 1, whose signatures anyone can forge, and say why", async () => {
+    const kid = "exponent-one";
+    const endpoint = keySetEndpoint();
+    endpoint.keys.push(exponentOneJwk(kid, SIGNING_KEY.publicJwk.n));
+    const authorizer = await inProcessAuthorizer({}, { endpoint });
+
+    const forged = forgeForExponentOne(userClaims(), kid, SIGNING_KEY.publicJwk.n);
+    await expectRefused(authorizer, event(bearer(forged)), "UNKNOWN_SIGNING_KEY");
+
+    expect(authorizer.logs).toContainEqual(
+      expect.objectContaining({
+        level: "WARN",
+        message: "JWKS key not trusted",
+        kid,
+        problem: "exponent AQ is not an odd number from 65537 to 2^256 - 1",
+      }),
+    );
+  });
+
+  it("fail a throttled refetch without an answer, so that API Gateway caches no deny for a key Entra just published", async () => {
+    const authorizer = await inProcessAuthorizer();
+    await ask(authorizer, event(bearer(userToken({ key: createSigningKey("junk") }))));
+    const published = createSigningKey("published");
+    authorizer.endpoint.keys.push({ ...published.publicJwk });
+
+    await expectUncached(authorizer, event(bearer(userToken({ key: published }))), "JWKS_REFETCH_THROTTLED");
+    expect(lastDecision(authorizer)).toMatchObject({ level: "WARN" });
   });
 
   it("ignore RSA keys shorter than 2048 bits", async () => {
@@ -795,7 +963,7 @@ describe("the decision line", () => {
       },
     });
 
-    const answer = await ask(authorizer, hostile);
+    await expectUncached(authorizer, hostile, "INTERNAL_ERROR");
 
     expect(lastDecision(authorizer)).toMatchObject({
       level: "ERROR",
@@ -803,8 +971,6 @@ describe("the decision line", () => {
       reason: "INTERNAL_ERROR",
       detail: "TypeError",
     });
-    expect(answer).toMatchObject({ principalId: "unauthenticated" });
-    expect(evaluatePolicy(answer.policyDocument as never, `${STAGE_ARN}/GET/auth`)).toBe("Deny");
   });
 });
 
@@ -870,7 +1036,7 @@ describe("start-up", () => {
   it("logs the reason, variable and problem of a configuration it cannot run with, and each refusal names the variable", async () => {
     const { authorize, logs } = await start({ fetcher: keySetEndpoint() }, { ENTRA_TENANT_ID: "contoso" });
 
-    await authorize(event(bearer(userToken())));
+    await expect(authorize(event(bearer(userToken())))).rejects.toBeInstanceOf(UncachedRefusalError);
 
     expect(logs[0]).toMatchObject({
       level: "ERROR",

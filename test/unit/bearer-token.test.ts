@@ -4,7 +4,7 @@ import {
   MAX_TOKEN_LENGTH,
   readBearerToken,
 } from "../../lambda-src/authorizer/bearer-token.js";
-import { signJwt } from "../../local/entra-tokens.js";
+import { signJwt } from "../../local/entra/entra-tokens.js";
 import { SIGNING_KEY } from "../support/in-process.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -9,7 +9,7 @@
  * exist. Routing is the local gateway's emulation of API Gateway's (most specific route, then `$default`).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { matchRoute } from "../../local/route-match.js";
+import { matchRoute } from "../../local/gateway/route-match.js";
 import { evaluatePolicy } from "../support/iam-policy.js";
 import { bearer, event, inProcessAuthorizer, STAGE_ARN, userToken } from "../support/in-process.js";
 

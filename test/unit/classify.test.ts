@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { classify } from "../../lambda-src/authorizer/classify.js";
 import { JwksRefetchThrottledError, JwksUnavailableError } from "../../lambda-src/authorizer/errors.js";
 import { libraryErrors as E } from "../../lambda-src/authorizer/jwt-library.js";
-import { base64url } from "../../local/entra-tokens.js";
+import { base64url } from "../../local/entra/entra-tokens.js";
 import { API_APP_ID, OTHER_TENANT, TENANT } from "../support/in-process.js";
 
 const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";

@@ -8,7 +8,7 @@ import {
   type SigningKeyFacts,
 } from "../../lambda-src/authorizer/entra-rules.js";
 import type { JwtHeader, JwtPayload } from "../../lambda-src/authorizer/jwt-library.js";
-import { base64url, entraClaims } from "../../local/entra-tokens.js";
+import { base64url, entraClaims } from "../../local/entra/entra-tokens.js";
 import {
   API_APP_ID,
   bearer,

@@ -5,10 +5,8 @@ import {
   EntraJwksCache,
   type JwksCacheTimings,
   MAX_JWKS_BYTES,
-  MIN_RSA_MODULUS_BITS,
-  modulusBits,
-  parseEntraJwks,
 } from "../../lambda-src/authorizer/jwks-cache.js";
+import type { RejectedKey } from "../../lambda-src/authorizer/jwks-keys.js";
 import { type Fetcher, libraryErrors } from "../../lambda-src/authorizer/jwt-library.js";
 import { SIGNING_KEY } from "../support/in-process.js";
 
@@ -57,20 +55,25 @@ class FakeEndpoint implements Fetcher {
   }
 }
 
-function setup() {
+const HOUR = 60 * 60 * 1000;
+
+function setup(options: { keyRetentionMs?: number } = {}) {
   const clock = { now: 1_000_000 };
   const endpoint = new FakeEndpoint();
   const refreshFailures: unknown[] = [];
-  const keySetChanges = { count: 0 };
-  const cache = new EntraJwksCache(
+  const withdrawals = { count: 0 };
+  const rejected: RejectedKey[] = [];
+  const cache = new EntraJwksCache({
     timings,
-    {
+    keyRetentionMs: options.keyRetentionMs ?? 0,
+    events: {
       onRefreshFailed: (error) => refreshFailures.push(error),
-      onKeySetChanged: () => (keySetChanges.count += 1),
+      onKeysWithdrawn: () => (withdrawals.count += 1),
+      onKeyRejected: (key) => rejected.push(key),
     },
-    () => clock.now,
-    endpoint,
-  );
+    now: () => clock.now,
+    fetcher: endpoint,
+  });
   const jwt = (kid: string) => ({ header: { alg: "RS256", kid }, payload: {} }) as never;
   const outcome = async (kid: string) =>
     cache.getJwk(URI, jwt(kid)).then(
@@ -84,7 +87,12 @@ function setup() {
       return (error as Error).constructor.name;
     }
   };
-  return { clock, endpoint, cache, jwt, outcome, cachedKid, refreshFailures, keySetChanges };
+  /** Moves past the unknown-kid throttle and looks up a kid no fetch serves, which forces a refetch. */
+  const refetch = async () => {
+    clock.now += timings.unknownKidRefetchIntervalMs;
+    await outcome("never-served");
+  };
+  return { clock, endpoint, cache, jwt, outcome, cachedKid, refetch, refreshFailures, withdrawals, rejected };
 }
 
 /** Lets a background refresh (a fetch on the fake endpoint) run to its end. */
@@ -104,9 +112,9 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe("EntraJwksCache constants", () => {
-  it("refreshes daily, retries a minute later, throttles unknown kids for 2 s, backs off 1 s and waits 2 s per fetch", () => {
+  it("refreshes hourly, retries a minute later, throttles unknown kids for 2 s, backs off 1 s and waits 2 s per fetch", () => {
     expect(DEFAULT_JWKS_TIMINGS).toEqual({
-      refreshIntervalMs: 86_400_000,
+      refreshIntervalMs: 3_600_000,
       refreshRetryMs: 60_000,
       unknownKidRefetchIntervalMs: 2000,
       failedFetchBackoffMs: 1000,
@@ -114,7 +122,6 @@ describe("EntraJwksCache constants", () => {
     });
     expect(Object.isFrozen(DEFAULT_JWKS_TIMINGS)).toBe(true);
     expect(MAX_JWKS_BYTES).toBe(524_288);
-    expect(MIN_RSA_MODULUS_BITS).toBe(2048);
   });
 });
 
@@ -301,64 +308,221 @@ describe("EntraJwksCache", () => {
     expect(endpoint.fetches).toBe(2);
   });
 
-  it("reports a key-set change on the first fetch and on a change, but not on the same set reordered or reformatted", async () => {
-    const { endpoint, clock, outcome, keySetChanges } = setup();
+  it("reports no withdrawal on the first fetch, on an added key, or on the same set reordered or reformatted", async () => {
+    const { endpoint, outcome, refetch, withdrawals } = setup();
     endpoint.keys = [rsaKey("a"), rsaKey("b", { issuer: "https://login.example/t/v2.0" })];
     await outcome("a");
-    const afterFirst = keySetChanges.count;
 
     endpoint.answer = `{ "keys" : [\n  ${JSON.stringify({ ...rsaKey("b", { issuer: "https://login.example/t/v2.0" }), x5t: "ignored" })},\n  ${JSON.stringify(rsaKey("a"))}\n] }`;
-    clock.now += timings.unknownKidRefetchIntervalMs;
-    await outcome("unknown-1");
-    const afterReorder = keySetChanges.count;
-
+    await refetch();
     endpoint.answer = undefined;
     endpoint.keys = [rsaKey("a"), rsaKey("b", { issuer: "https://login.example/t/v2.0" }), rsaKey("c")];
-    clock.now += timings.unknownKidRefetchIntervalMs;
-    await outcome("c");
+    await refetch();
 
-    expect(afterFirst).toBe(1);
-    expect(afterReorder).toBe(1);
-    expect(keySetChanges.count).toBe(2);
+    expect(withdrawals.count).toBe(0);
     expect(endpoint.fetches).toBe(3);
   });
 
   it.each([
-    ["a kid", rsaKey("a", { kid: "a2" })],
-    [
-      "a modulus",
-      rsaKey("a", { n: Buffer.concat([Buffer.from([0xff]), MODULUS.subarray(1)]).toString("base64url") }),
-    ],
-    ["an exponent", rsaKey("a", { e: "AAEAAQ" })],
-    ["an issuer", rsaKey("a", { issuer: "https://login.example/other/v2.0" })],
-  ])("reports a key-set change when only %s changes", async (_, changed) => {
-    const { endpoint, clock, outcome, keySetChanges } = setup();
-    endpoint.keys = [rsaKey("a", { issuer: "https://login.example/t/v2.0" })];
+    ["a modulus", { n: Buffer.concat([Buffer.from([0xff]), MODULUS.subarray(1)]).toString("base64url") }],
+    ["an exponent", { e: "AAEAAQ" }],
+    ["an issuer", { issuer: "https://login.example/other/v2.0" }],
+    ["an algorithm", { alg: "RS512" }],
+  ])(
+    "trusts a kid with its new material alone, and reports a withdrawal, when only %s changes",
+    async (_, changed) => {
+      const { endpoint, cache, refetch, withdrawals } = setup({ keyRetentionMs: 48 * HOUR });
+      endpoint.keys = [rsaKey("a", { issuer: "https://login.example/t/v2.0" })];
+      await refetch();
+
+      endpoint.keys = [{ ...rsaKey("a", { issuer: "https://login.example/t/v2.0" }), ...changed }];
+      await refetch();
+
+      expect(withdrawals.count).toBe(1);
+      expect((await cache.getJwks(URI)).keys).toEqual(endpoint.keys);
+    },
+  );
+
+  it("takes the first of two keys with one kid, as the library's own lookup does", async () => {
+    const { endpoint, outcome, cache } = setup();
+    endpoint.keys = [rsaKey("a", { x5t: "first" }), rsaKey("a", { x5t: "second", n: N_2047 })];
+
     await outcome("a");
 
-    endpoint.keys = [{ ...rsaKey("a", { issuer: "https://login.example/t/v2.0" }), ...changed }];
-    clock.now += timings.unknownKidRefetchIntervalMs;
-    await outcome("unknown");
-
-    expect(keySetChanges.count).toBe(2);
+    expect((await cache.getJwks(URI)).keys).toEqual([rsaKey("a", { x5t: "first" })]);
   });
 
-  it("reports no change when only a dropped key changes", async () => {
-    const { endpoint, clock, outcome, keySetChanges } = setup();
-    endpoint.keys = [rsaKey("a"), rsaKey("weak", { n: N_2047 })];
+  it("with no retention, trusts only the latest fetch and reports the key it left out", async () => {
+    const { endpoint, outcome, refetch, cachedKid, withdrawals } = setup();
+    endpoint.keys = [rsaKey("a"), rsaKey("b")];
     await outcome("a");
 
-    endpoint.keys = [rsaKey("a"), rsaKey("weak", { n: N_2047, e: "AAEAAQ" })];
-    clock.now += timings.unknownKidRefetchIntervalMs;
-    await outcome("weak");
+    endpoint.keys = [rsaKey("b")];
+    await refetch();
 
-    expect(keySetChanges.count).toBe(1);
-    expect(endpoint.fetches).toBe(2);
+    expect(cachedKid("a")).toBe("KidNotFoundInJwksError");
+    expect(cachedKid("b")).toBe("b");
+    expect(withdrawals.count).toBe(1);
+  });
+
+  it("keeps trusting a key the latest fetch left out for the retention after the last fetch that served it", async () => {
+    const { endpoint, clock, outcome, refetch, cachedKid, withdrawals } = setup({
+      keyRetentionMs: 48 * HOUR,
+    });
+    endpoint.keys = [rsaKey("a"), rsaKey("b")];
+    await outcome("a");
+    const servedAt = clock.now;
+
+    endpoint.keys = [rsaKey("b")];
+    await refetch();
+    const retained = cachedKid("a");
+    clock.now = servedAt + 48 * HOUR - 1;
+    const lastMoment = cachedKid("a");
+    clock.now += 1;
+    const lapsed = cachedKid("a");
+    const lapsedLookup = await outcome("a");
+
+    expect(retained).toBe("a");
+    expect(lastMoment).toBe("a");
+    expect(lapsed).toBe("KidNotFoundInJwksError");
+    expect(lapsedLookup).toBe("KidNotFoundInJwksError");
+    expect(withdrawals.count).toBe(1);
+    expect(cachedKid("b")).toBe("b");
+  });
+
+  it("counts the retention from the last fetch that served a key, not the first", async () => {
+    const { endpoint, clock, refetch, cachedKid } = setup({ keyRetentionMs: 10 * HOUR });
+    endpoint.keys = [rsaKey("a"), rsaKey("b")];
+    await refetch();
+    const firstServed = clock.now;
+    clock.now = firstServed + 8 * HOUR;
+    await refetch();
+    const lastServed = clock.now;
+    endpoint.keys = [rsaKey("b")];
+    clock.now = firstServed + 16 * HOUR;
+    await refetch();
+
+    clock.now = lastServed + 10 * HOUR - 1;
+    const beforeLapse = cachedKid("a");
+    clock.now = lastServed + 10 * HOUR;
+    const atLapse = cachedKid("a");
+
+    expect(beforeLapse).toBe("a");
+    expect(atLapse).toBe("KidNotFoundInJwksError");
+  });
+
+  it("lists every trusted key, retained ones included, from getJwks", async () => {
+    const { endpoint, cache, refetch } = setup({ keyRetentionMs: HOUR });
+    endpoint.keys = [rsaKey("a"), rsaKey("b")];
+    await refetch();
+    endpoint.keys = [rsaKey("c")];
+
+    const trusted = await cache.getJwks(URI);
+
+    expect(trusted.keys.map((key) => key.kid).sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("reports each untrusted key with its reason on every fetch that serves it, and never trusts it", async () => {
+    const { endpoint, outcome, refetch, rejected, withdrawals } = setup({ keyRetentionMs: HOUR });
+    endpoint.keys = [rsaKey("a"), rsaKey("weak", { n: N_2047 }), rsaKey("e1", { e: "AQ" })];
+    await outcome("a");
+
+    endpoint.keys = [rsaKey("a"), rsaKey("weak", { n: N_2047, e: "AAEAAQ" }), rsaKey("e1", { e: "AQ" })];
+    await refetch();
+    const weak = await outcome("weak");
+    const exponentOne = await outcome("e1");
+
+    expect(rejected).toEqual([
+      { kid: "weak", problem: "modulus of 2047 bits, under 2048" },
+      { kid: "e1", problem: "exponent AQ is not an odd number from 65537 to 2^256 - 1" },
+      { kid: "weak", problem: "modulus of 2047 bits, under 2048" },
+      { kid: "e1", problem: "exponent AQ is not an odd number from 65537 to 2^256 - 1" },
+    ]);
+    expect(weak).toBe("JWKS_REFETCH_THROTTLED");
+    expect(exponentOne).toBe("JWKS_REFETCH_THROTTLED");
+    expect(withdrawals.count).toBe(0);
+  });
+
+  it("drops untrusted keys from a key set added by hand too", () => {
+    const { cache, cachedKid, rejected } = setup();
+
+    cache.addJwks(URI, { keys: [rsaKey("a") as never, rsaKey("e3", { e: "Aw" }) as never] });
+
+    expect(cachedKid("a")).toBe("a");
+    expect(cachedKid("e3")).toBe("KidNotFoundInJwksError");
+    expect(rejected).toEqual([
+      { kid: "e3", problem: "exponent Aw is not an odd number from 65537 to 2^256 - 1" },
+    ]);
+  });
+
+  describe("keyChanged, after a signature failed with a trusted key", () => {
+    it("refetches and says yes when the kid now carries other material, which is then the trusted key", async () => {
+      const { endpoint, cache, clock, refetch, cachedKid } = setup();
+      await refetch();
+      clock.now += timings.unknownKidRefetchIntervalMs;
+      const renewed = rsaKey("key-1", {
+        n: Buffer.concat([Buffer.from([0xff]), MODULUS.subarray(1)]).toString("base64url"),
+      });
+      endpoint.keys = [renewed];
+      const changed = await cache.keyChanged(URI, "key-1");
+
+      expect(changed).toBe(true);
+      expect(cachedKid("key-1")).toBe("key-1");
+      expect((await cache.getJwks(URI)).keys).toEqual([renewed]);
+    });
+
+    it("refetches and says no when the kid's material is the same, then holds further refetches back", async () => {
+      const { endpoint, cache, clock, refetch } = setup();
+      await refetch();
+      clock.now += timings.unknownKidRefetchIntervalMs;
+      const fetchesBefore = endpoint.fetches;
+
+      const first = await cache.keyChanged(URI, "key-1");
+      endpoint.keys = [rsaKey("key-1", { e: "AAEAAQ" })];
+      const soon = await cache.keyChanged(URI, "key-1");
+
+      expect(first).toBe(false);
+      expect(soon).toBe(false);
+      expect(endpoint.fetches - fetchesBefore).toBe(1);
+    });
+
+    it("says yes when the kid is gone altogether, and lets a fetch failure through", async () => {
+      const { endpoint, cache, clock, refetch } = setup();
+      await refetch();
+      clock.now += timings.unknownKidRefetchIntervalMs;
+      endpoint.keys = [rsaKey("other")];
+
+      const gone = await cache.keyChanged(URI, "key-1");
+      clock.now += timings.unknownKidRefetchIntervalMs;
+      endpoint.failing = true;
+      const failure = await rejection(cache.keyChanged(URI, "other"));
+
+      expect(gone).toBe(true);
+      expect(failure).toBeInstanceOf(JwksUnavailableError);
+    });
+  });
+
+  it("refuses a token without a kid before fetching anything", async () => {
+    const { endpoint, cache } = setup();
+    const noKid = { header: { alg: "RS256" }, payload: {} } as never;
+
+    const sync = (() => {
+      try {
+        return cache.getCachedJwk(URI, noKid);
+      } catch (error) {
+        return error;
+      }
+    })();
+    const async = await rejection(cache.getJwk(URI, noKid));
+
+    expect(sync).toBeInstanceOf(libraryErrors.JwtWithoutValidKidError);
+    expect(async).toBeInstanceOf(libraryErrors.JwtWithoutValidKidError);
+    expect(endpoint.fetches).toBe(0);
   });
 
   it("works without event handlers and on the system clock", async () => {
     const endpoint = new FakeEndpoint();
-    const cache = new EntraJwksCache(timings, undefined, undefined, endpoint);
+    const cache = new EntraJwksCache({ timings, keyRetentionMs: 0, fetcher: endpoint });
     const jwt = { header: { alg: "RS256", kid: "key-1" }, payload: {} };
 
     const found = await cache.getJwk(URI, jwt);
@@ -371,70 +535,6 @@ describe("EntraJwksCache", () => {
     expect(failed.message).toBe("fetch failed: Error");
     expect(failedFast.message).toBe("failed moments ago (fetch failed: Error); not retrying yet");
     expect(endpoint.fetches).toBe(2);
-  });
-});
-
-describe("parseEntraJwks", () => {
-  it("keeps RSA keys of 2048 bits and more, and drops shorter RSA keys and keys of other types", () => {
-    const longer = Buffer.concat([Buffer.from([0x01]), MODULUS]).toString("base64url");
-    const jwks = {
-      keys: [
-        rsaKey("rsa-2048"),
-        rsaKey("rsa-2047", { n: N_2047 }),
-        rsaKey("rsa-2049", { n: longer }),
-        rsaKey("rsa-1024", { n: MODULUS.subarray(0, 128).toString("base64url") }),
-        { kty: "EC", use: "sig", kid: "ec", crv: "P-256", x: "AAAA", y: "AAAA" },
-        { kty: "EC", use: "sig", kid: "ec-with-n", crv: "P-256", x: "AAAA", y: "AAAA", n: N_2048 },
-        { kty: "oct", kid: "secret", k: "c2VjcmV0" },
-        { kty: "RSA", use: "sig", kid: "rsa-no-n", e: "AQAB" },
-      ],
-    };
-
-    const parsed = parseEntraJwks(body(JSON.stringify(jwks)));
-
-    expect(parsed.keys.map((key) => key.kid)).toEqual(["rsa-2048", "rsa-2049"]);
-  });
-
-  it("counts a modulus with leading zero bytes by its value", () => {
-    const padded = Buffer.concat([Buffer.from([0, 0]), MODULUS]).toString("base64url");
-    const paddedShort = Buffer.concat([Buffer.from([0]), Buffer.from(N_2047, "base64url")]).toString(
-      "base64url",
-    );
-
-    const parsed = parseEntraJwks(
-      body(JSON.stringify({ keys: [rsaKey("padded", { n: padded }), rsaKey("short", { n: paddedShort })] })),
-    );
-
-    expect(parsed.keys.map((key) => key.kid)).toEqual(["padded"]);
-  });
-
-  it.each([["{}"], ['{"keys":[{"kid":"no kty"}]}'], ["[]"], ["null"]])("refuses %s as not a JWKS", (text) => {
-    expect(() => parseEntraJwks(body(text))).toThrow(new JwksUnavailableError("response is not a JWKS"));
-  });
-
-  it("lets the JSON parser's error through for a body that is not JSON", () => {
-    expect(() => parseEntraJwks(body("not json"))).toThrow(SyntaxError);
-  });
-});
-
-describe("modulusBits", () => {
-  it.each([
-    ["the 2048-bit test key", N_2048, 2048],
-    ["the same with the top bit cleared", N_2047, 2047],
-    ["AQAB (65537)", "AQAB", 17],
-    ["one byte 0x01", Buffer.from([0x01]).toString("base64url"), 1],
-    ["one byte 0xff", Buffer.from([0xff]).toString("base64url"), 8],
-    ["0x0100", Buffer.from([0x01, 0x00]).toString("base64url"), 9],
-    ["0x00 0x80 0x00", Buffer.from([0x00, 0x80, 0x00]).toString("base64url"), 16],
-    ["0x00 0x00 0x01 0x00", Buffer.from([0x00, 0x00, 0x01, 0x00]).toString("base64url"), 9],
-    ["only zero bytes", Buffer.from([0, 0, 0]).toString("base64url"), 0],
-    ["an empty string", "", 0],
-  ])("counts %s as %i bits", (_, n, bits) => {
-    expect(modulusBits(n)).toBe(bits);
-  });
-
-  it.each([[undefined], [null], [2048], [["AQAB"]]])("counts %j, which is not a string, as 0 bits", (n) => {
-    expect(modulusBits(n)).toBe(0);
   });
 });
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { JwksUnavailableError } from "../../lambda-src/authorizer/errors.js";
 import { BoundedFetcher } from "../../lambda-src/authorizer/jwks-fetch.js";
-import { createTlsMaterial, type TlsMaterial } from "../../local/tls.js";
+import { createTlsMaterial, type TlsMaterial } from "../../local/entra/tls.js";
 
 // Counts the fetcher's HTTPS requests, including those that never reach a server (connection refused).
 const outgoing = vi.hoisted(() => ({ requests: 0 }));

@@ -7,7 +7,12 @@ import {
   breachedRule,
   UNLISTED_ROUTES,
 } from "../../lambda-src/authorizer/permissions.js";
-import { claimText, OPERATIONAL_FAILURES, refuse } from "../../lambda-src/authorizer/refusal.js";
+import {
+  claimText,
+  OPERATIONAL_FAILURES,
+  refuse,
+  UNCACHEABLE_REFUSALS,
+} from "../../lambda-src/authorizer/refusal.js";
 import type { VerifiedToken } from "../../lambda-src/authorizer/verify.js";
 
 const CLIENT = "0c5a1f3e-6b1e-4a43-9c3f-0d3e5b7b1a11";
@@ -142,7 +147,9 @@ describe("applicableRule for payload 1.0", () => {
       "JWKS_UNAVAILABLE",
       "INTERNAL_ERROR",
       "ROUTE_UNKNOWN",
+      "CACHE_KEY_WITHOUT_ROUTE",
     ]);
+    expect([...UNCACHEABLE_REFUSALS]).toEqual([...OPERATIONAL_FAILURES, "JWKS_REFETCH_THROTTLED"]);
   });
 });
 

@@ -59,7 +59,18 @@ describe("readRequest with payload 2.0", () => {
       stageArn: STAGE_ARN,
       route: { routeKey: "GET /items/{id}" },
       authorization: "Bearer abc",
+      identitySource: ["Bearer abc", "GET /items/{id}"],
     });
+  });
+
+  it.each([
+    ["absent", undefined, []],
+    ["a list with values that are not strings", ["Bearer a", 7, null, "GET /x"], ["Bearer a", "GET /x"]],
+    ["an object", { 0: "Bearer a" }, []],
+  ])("reads identity source values that are %s", (_, identitySource, values) => {
+    const result = request(readRequest({ ...event("Bearer a"), identitySource }));
+
+    expect(result.identitySource).toEqual(values);
   });
 
   it("reads an event without an Authorization header, leaving the refusal to the token check", () => {
@@ -102,6 +113,7 @@ describe("readRequest with payload 1.0", () => {
       stageArn: "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test",
       route: { method: "GET", resource: "/request" },
       authorization: "Bearer abc",
+      identitySource: ["user1", "123"],
     });
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../lambda-src/authorizer/config.js";
-import { DEFAULT_JWKS_TIMINGS, EntraJwksCache } from "../../lambda-src/authorizer/jwks-cache.js";
+import { EntraJwksCache } from "../../lambda-src/authorizer/jwks-cache.js";
 import { createTokenVerifier } from "../../lambda-src/authorizer/verify.js";
-import { createSigningKey } from "../../local/entra-tokens.js";
+import { createSigningKey } from "../../local/entra/entra-tokens.js";
 import {
   BASE_ENV,
   CLIENT_ID,
@@ -18,7 +18,7 @@ const MALFORMED = { reason: "MALFORMED_TOKEN", detail: "scp, roles, sub or oid h
 function setup(options: { defaultClock?: boolean } = {}) {
   const clock = { now: Date.now() };
   const endpoint = keySetEndpoint();
-  const jwksCache = new EntraJwksCache(DEFAULT_JWKS_TIMINGS, undefined, () => clock.now, endpoint);
+  const jwksCache = new EntraJwksCache({ keyRetentionMs: 0, now: () => clock.now, fetcher: endpoint });
   const config = loadConfig(BASE_ENV);
   const verifier = options.defaultClock
     ? createTokenVerifier(config, jwksCache)
@@ -60,7 +60,7 @@ describe("createTokenVerifier", () => {
   });
 
   it("checks a token whose key is cached without the asynchronous lookup, whether it passes or not", async () => {
-    const { jwksCache, verifier } = setup();
+    const { endpoint, jwksCache, verifier } = setup();
     await verifier.prefetch();
     const getJwk = vi.spyOn(jwksCache, "getJwk");
 
@@ -69,7 +69,9 @@ describe("createTokenVerifier", () => {
 
     expect(allowed).toMatchObject({ tenantId: TENANT });
     expect(forged).toEqual({ reason: "INVALID_SIGNATURE" });
+    // The failed signature refetched the keys (the kid might carry new material): the same key came back.
     expect(getJwk).not.toHaveBeenCalled();
+    expect(endpoint.fetches).toBe(2);
   });
 
   it("looks an unknown kid up again, asynchronously", async () => {

@@ -23,9 +23,9 @@ import {
   type RequestIdentity,
   routeArnOf,
 } from "./gateway-events.js";
-import type { InvokeResult } from "./lambda-sandbox.js";
+import type { InvokeResult } from "../lambda/lambda-sandbox.js";
 import { matchRoute, type RouteMatch } from "./route-match.js";
-import { identitySources, type LocalStackSettings } from "./stack-settings.js";
+import { identitySources, type LocalStackSettings } from "../stack-settings.js";
 
 /** Anything that runs a function: a LambdaSandbox, or a fake in tests. */
 export interface FunctionInvoker {

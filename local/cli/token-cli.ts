@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import { DEFAULT_PORT } from "./banner.js";
 import { parseCliArgs, UsageError } from "./cli-args.js";
 import { requestJson } from "./https-json.js";
-import { REPO_ROOT } from "./local-stack.js";
+import { REPO_ROOT } from "../local-stack.js";
 import { chooseStack, localStackDir, runningStacks, type StackState } from "./state-file.js";
 
 const USAGE =

@@ -6,7 +6,7 @@
  * two libraries agree with each other.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
-import { CLOUD_HOSTS, issuerFor as entraIssuerFor } from "../lambda-src/authorizer/config.js";
+import { CLOUD_HOSTS, issuerFor as entraIssuerFor } from "../../lambda-src/authorizer/config.js";
 
 export type TokenVersion = "1.0" | "2.0";
 export type TokenKind = "user" | "app";

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TokenVersion } from "./entra-tokens.js";
+import type { TokenVersion } from "../entra/entra-tokens.js";
 
 export interface StackState {
   pid: number;

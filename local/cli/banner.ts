@@ -1,10 +1,10 @@
 /** The start-up banner of `npm start`: where things are, and a curl to paste that the configuration admits. */
 import { relative } from "node:path";
-import { expandAudiences } from "../lambda-src/authorizer/config.js";
-import type { IssuerApiApp } from "./entra-issuer.js";
-import { DEV_CLIENT_ID } from "./entra-tokens.js";
-import type { LocalStack } from "./local-stack.js";
-import { type LocalStackSettings, type RouteSettings, routeRules } from "./stack-settings.js";
+import { expandAudiences } from "../../lambda-src/authorizer/config.js";
+import type { IssuerApiApp } from "../entra/entra-issuer.js";
+import { DEV_CLIENT_ID } from "../entra/entra-tokens.js";
+import type { LocalStack } from "../local-stack.js";
+import { type LocalStackSettings, type RouteSettings, routeRules } from "../stack-settings.js";
 
 /** The port `npm run token` assumes when several stacks run; other ports are named in the suggestion. */
 export const DEFAULT_PORT = 3000;

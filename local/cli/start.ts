@@ -6,14 +6,14 @@
 import { mkdir } from "node:fs/promises";
 import { banner, DEFAULT_PORT } from "./banner.js";
 import { parseCliArgs, UsageError } from "./cli-args.js";
-import { ensureDist } from "./dist-build.js";
-import { issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "./local-stack.js";
+import { ensureDist } from "../lambda/dist-build.js";
+import { issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "../local-stack.js";
 import {
   DEFAULT_SETTINGS,
   type LocalStackSettings,
   loadSettingsFile,
   SettingsError,
-} from "./stack-settings.js";
+} from "../stack-settings.js";
 import { localStackDir, removeStackState, writeStackState } from "./state-file.js";
 
 const LOCAL_DIR = localStackDir(REPO_ROOT);

@@ -4,8 +4,8 @@
  * (a CEL condition that does not compile, say) stops `npm start` before any request, with the
  * Terraform variable to fix named first.
  */
-import { loadConfig } from "../lambda-src/authorizer/config.js";
-import { SettingsError } from "./stack-settings.js";
+import { loadConfig } from "../../lambda-src/authorizer/config.js";
+import { SettingsError } from "../stack-settings.js";
 
 /** Authorizer variable → the root module variable it comes from. */
 const SOURCE_VARIABLE: Record<string, string> = {
