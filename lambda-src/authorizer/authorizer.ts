@@ -1,4 +1,4 @@
-import { readBearerToken } from "./bearer-token.js";
+import { decideAppSync } from "./appsync-decision.js";
 import {
   type AuthorizerConfig,
   type LogLevel,
@@ -6,17 +6,24 @@ import {
   type ResponseMode,
   readFailSafeSettings,
 } from "./config.js";
-import { ConfigurationError, errorName, JwksUnavailableError, UncachedRefusalError } from "./errors.js";
+import {
+  ConfigurationError,
+  errorName,
+  JwksUnavailableError,
+  UnauthorizedError,
+  UncachedRefusalError,
+} from "./errors.js";
+import { readEvent } from "./event.js";
+import { decideHttpApi, httpApiRefusal } from "./http-api-decision.js";
 import { EntraJwksCache, type JwksCacheTimings } from "./jwks-cache.js";
 import type { Fetcher } from "./jwt-library.js";
 import { createLogger, type Logger } from "./log.js";
-import { applicableRule, breachedRule } from "./permissions.js";
+import { type Answer, type DecisionCore, type Outcome, UNAUTHORIZED } from "./outcome.js";
 import { isRefusal, OPERATIONAL_FAILURES, type Refusal, refuse, UNCACHEABLE_REFUSALS } from "./refusal.js";
-import { type AuthorizationRequest, readRequest } from "./request.js";
-import { allowResponse, type AuthorizerResponse, denyResponse } from "./response.js";
-import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from "./verify.js";
+import { decideRestApi } from "./rest-api-decision.js";
+import { createTokenVerifier, type TokenVerifier } from "./verify.js";
 
-export type Authorizer = (event: unknown, context?: { awsRequestId?: string }) => Promise<AuthorizerResponse>;
+export type Authorizer = (event: unknown, context?: { awsRequestId?: string }) => Promise<Answer>;
 
 /** Replaceable parts, for tests and benchmarks; Lambda uses the defaults. */
 export interface AuthorizerDependencies {
@@ -31,13 +38,6 @@ export interface AuthorizerDependencies {
 type Startup =
   | { readonly ok: true; readonly config: AuthorizerConfig; readonly verifier: TokenVerifier }
   | { readonly ok: false; readonly refusal: Refusal; readonly responseMode: ResponseMode | undefined };
-
-interface Outcome {
-  readonly response: AuthorizerResponse;
-  readonly refusal: Refusal | undefined;
-  readonly token: VerifiedToken | undefined;
-  readonly route: string | undefined;
-}
 
 const SERVICE = "entra-authorizer";
 /** Lambda's init phase may take 10 s; the JWKS fetch gives up after 2 × 2 s by itself. */
@@ -93,62 +93,22 @@ export async function createAuthorizer(
   let coldStart = true;
 
   async function decide(event: unknown): Promise<Outcome> {
-    const request = readRequest(event);
+    const request = readEvent(event);
     if (isRefusal(request)) {
-      return refused(request, undefined, undefined);
+      // No front door is known: a shape that HTTP APIs (both modes), REST APIs and AppSync read as a refusal.
+      return httpApiRefusal(request, undefined, undefined, undefined);
     }
-    const route =
-      "routeKey" in request.route
-        ? request.route.routeKey
-        : `${request.route.method} ${request.route.resource}`;
     if (!startup.ok) {
-      return refused(startup.refusal, request, route);
+      return httpApiRefusal(startup.refusal, undefined, responseMode, undefined);
     }
-    const { config, verifier } = startup;
-    const bearer = readBearerToken(request.authorization);
-    if (typeof bearer !== "string") {
-      return refused(bearer, request, route);
-    }
-    const applicable = applicableRule(request.route, config.routeRules);
-    if (isRefusal(applicable)) {
-      return refused(applicable, request, route);
-    }
-    // With route rules every answer is for one route: cached under the token alone, API Gateway would
-    // replay it for every other route. The module puts the route in the cache key; other tooling may not.
-    if (config.routeRules !== undefined && !request.identitySource.includes(applicable.routeKey as string)) {
-      return refused(
-        refuse(
-          "CACHE_KEY_WITHOUT_ROUTE",
-          "route rules need $context.routeKey in the authorizer's identity sources (modules/entra-authorizer adds it)",
-        ),
-        request,
-        route,
-      );
-    }
-    const token = await verifier.verify(bearer);
-    if (isRefusal(token)) {
-      return refused(token, request, route);
-    }
-    const breach = breachedRule(token, applicable, config.allowedClientIds);
-    if (breach !== undefined) {
-      return { response: denyResponse(responseMode, request.stageArn), refusal: breach, token, route };
-    }
-    // Without route rules every route has the same rule, so the answer may cover the whole stage.
-    const routeKey = config.routeRules === undefined ? undefined : applicable.routeKey;
-    return {
-      response: allowResponse(config.responseMode, { token, stageArn: request.stageArn, routeKey }),
-      refusal: undefined,
-      token,
-      route,
-    };
-  }
-
-  function refused(
-    refusal: Refusal,
-    request: AuthorizationRequest | undefined,
-    route: string | undefined,
-  ): Outcome {
-    return { response: denyResponse(responseMode, request?.stageArn), refusal, token: undefined, route };
+    const core: DecisionCore = { config: startup.config, verifier: startup.verifier, now };
+    const decided =
+      request.door === "http-api"
+        ? await decideHttpApi(request, core)
+        : request.door === "rest-api"
+          ? await decideRestApi(request, core)
+          : await decideAppSync(request, core);
+    return { ...decided, frontDoor: request.door };
   }
 
   function logDecision(outcome: Outcome, latencyMs: number, requestId: string | undefined): void {
@@ -161,6 +121,7 @@ export async function createAuthorizer(
     }
     logger.log(level, "authorization decision", {
       decision: refusal === undefined ? "allow" : "deny",
+      frontDoor: outcome.frontDoor,
       reason: refusal?.reason ?? "ALLOWED",
       detail: refusal?.detail,
       route: outcome.route,
@@ -180,7 +141,12 @@ export async function createAuthorizer(
     try {
       outcome = await decide(event);
     } catch (error) {
-      outcome = refused(refuse("INTERNAL_ERROR", errorName(error)), undefined, undefined);
+      outcome = httpApiRefusal(
+        refuse("INTERNAL_ERROR", errorName(error)),
+        undefined,
+        responseMode,
+        undefined,
+      );
     }
     try {
       logDecision(
@@ -195,7 +161,10 @@ export async function createAuthorizer(
     if (outcome.refusal !== undefined && UNCACHEABLE_REFUSALS.has(outcome.refusal.reason)) {
       throw new UncachedRefusalError(outcome.refusal.reason);
     }
-    return outcome.response;
+    if (outcome.answer === UNAUTHORIZED) {
+      throw new UnauthorizedError();
+    }
+    return outcome.answer;
   };
 }
 

@@ -9,6 +9,16 @@ const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /** The unused low bits of the last character, by length mod 4; 4n+1 characters cannot encode whole bytes. */
 const UNUSED_BITS_MASK = [0, -1, 0b1111, 0b11];
 
+/**
+ * AppSync hands the authorizer the Authorization header as the client sent it, and clients send a bare
+ * token as often as `Bearer <token>`: a value without a space is a bare token, anything else must be Bearer.
+ */
+export function readBareOrBearerToken(authorization: string | undefined): string | Refusal {
+  return authorization !== undefined && /^[^\s]+$/.test(authorization)
+    ? readBearerToken(`Bearer ${authorization}`)
+    : readBearerToken(authorization);
+}
+
 /** Extracts the JWT from an Authorization header value, refusing oversized input before any parsing. */
 export function readBearerToken(authorization: string | undefined): string | Refusal {
   if (authorization === undefined || authorization.trim() === "") {

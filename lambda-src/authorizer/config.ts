@@ -1,6 +1,7 @@
 import { type Condition, compileCondition } from "./condition.js";
 import { ConfigurationError } from "./errors.js";
 import { isPlainObject } from "./json.js";
+import { perRouteProblem, policySizeProblem, tokenWideProblem } from "./rest-policy.js";
 
 export type TokenVersion = "1.0" | "2.0";
 export type ResponseMode = "iam" | "simple";
@@ -20,6 +21,16 @@ export interface RouteRule {
 
 /** Route key (`GET /items/{id}`, `$default`, or `*` for unlisted routes) → its rule. */
 export type RouteRules = ReadonlyMap<string, RouteRule>;
+
+/** AppSync: `Type.field` → the rule a token must meet to read it, and `*` → the rule to use the API at all. */
+export type FieldRules = ReadonlyMap<string, RouteRule>;
+
+/**
+ * What a REST API caches an answer under: the token alone (a TOKEN authorizer, or a REQUEST authorizer on
+ * the Authorization header), so each answer names every method; or the token, method and resource (a
+ * REQUEST authorizer with context.httpMethod and context.resourcePath), so an answer is for one route.
+ */
+export type RestCacheKey = "token" | "route";
 
 /** The tenant and token version an accepted `iss` value stands for. */
 export interface IssuerEntry {
@@ -45,6 +56,18 @@ export interface AuthorizerConfig {
   readonly allowedClientIds: ReadonlySet<string> | undefined;
   /** Undefined when unset: the baseline rule for every route. */
   readonly routeRules: RouteRules | undefined;
+  /** Undefined when unset: AppSync requests need the baseline only, and no field is denied. */
+  readonly fieldRules: FieldRules | undefined;
+  readonly restCacheKey: RestCacheKey;
+  /**
+   * Why a REST API cannot be answered exactly under restCacheKey with these route rules (rest-policy.ts),
+   * or undefined. Refused at start-up when AUTHZ_REST_CACHE_KEY is set, else when a REST event arrives.
+   */
+  readonly restRulesProblem: string | undefined;
+  /** REST: the claim whose value is returned as usageIdentifierKey (usage plans per client app). */
+  readonly usageIdentifierClaim: string | undefined;
+  /** AppSync: the longest ttlOverride, the API's authorizer_result_ttl_in_seconds. */
+  readonly cacheTtlSeconds: number;
   readonly responseMode: ResponseMode;
   /** Upper bound on reusing a verified token's claims inside this container; 0 disables the reuse. */
   readonly tokenCacheSeconds: number;
@@ -94,6 +117,10 @@ const HOST =
   /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::(\d{1,5}))?$/;
 const MAX_PORT = 65535;
 const ROUTE_KEY = /^(?:\*|\$default|(?:ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*)$/;
+/** GraphQL names (spec, §2.1.9): `Type.field`, or `*`. */
+const FIELD_KEY = /^(?:\*|[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*)$/;
+const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const REST_CACHE_KEYS: readonly RestCacheKey[] = ["token", "route"];
 const CLAIM_VALUE = /^\S{1,256}$/;
 const RULE_PARTS = new Set(["scopes", "roles", "clients", "condition"]);
 const TOKEN_VERSIONS: readonly TokenVersion[] = ["1.0", "2.0"];
@@ -101,6 +128,9 @@ const RESPONSE_MODES: readonly ResponseMode[] = ["iam", "simple"];
 const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 const CLOUDS: readonly Cloud[] = ["public", "usgov", "china"];
 const DEFAULT_TOKEN_CACHE_SECONDS = 300;
+/** AppSync caches an authorizer's answer for at most an hour (authorizerResultTtlInSeconds, 0 to 3600). */
+const DEFAULT_CACHE_TTL_SECONDS = 300;
+const MAX_CACHE_TTL_SECONDS = 3600;
 const MAX_TOKEN_CACHE_SECONDS = 3600;
 /**
  * Replaying the public history of Entra's `common` key set (test/unit/key-churn.test.ts), 24 hours
@@ -159,6 +189,34 @@ export function loadConfig(env: Environment): AuthorizerConfig {
     guid(id.toLowerCase(), "ENTRA_ALLOWED_CLIENT_IDS"),
   );
 
+  const routeRules = parseRules(
+    env,
+    "AUTHZ_ROUTE_PERMISSIONS",
+    "route key",
+    ROUTE_KEY,
+    'look like "GET /path", "$default" or "*"',
+  );
+  const restCacheKey = oneOf(env, "AUTHZ_REST_CACHE_KEY", REST_CACHE_KEYS, "token");
+  const restRulesProblem =
+    routeRules === undefined
+      ? undefined
+      : restCacheKey === "route"
+        ? perRouteProblem(routeRules)
+        : (tokenWideProblem(routeRules) ?? policySizeProblem(routeRules));
+  // Set by the REST module; an HTTP API's authorizer leaves it unset, and a REST event finds the problem.
+  if (restRulesProblem !== undefined && optional(env, "AUTHZ_REST_CACHE_KEY") !== undefined) {
+    throw new ConfigurationError(
+      "AUTHZ_ROUTE_PERMISSIONS",
+      restCacheKey === "token"
+        ? `${restRulesProblem}; a REST API that caches answers by token needs one answer right for every method (use a REQUEST authorizer with the method and resource in its identity sources)`
+        : restRulesProblem,
+    );
+  }
+  const usageIdentifierClaim = optional(env, "AUTHZ_USAGE_IDENTIFIER_CLAIM");
+  if (usageIdentifierClaim !== undefined && !CLAIM_NAME.test(usageIdentifierClaim)) {
+    throw new ConfigurationError("AUTHZ_USAGE_IDENTIFIER_CLAIM", "must be a claim name such as azp or appid");
+  }
+
   return Object.freeze({
     tenantId,
     tenantIds: Object.freeze(tenantIds),
@@ -170,7 +228,21 @@ export function loadConfig(env: Environment): AuthorizerConfig {
     issuers,
     jwksUri,
     allowedClientIds: clients === undefined ? undefined : new Set(clients),
-    routeRules: parseRouteRules(optional(env, "AUTHZ_ROUTE_PERMISSIONS")),
+    routeRules,
+    fieldRules: parseRules(
+      env,
+      "AUTHZ_FIELD_PERMISSIONS",
+      "field key",
+      FIELD_KEY,
+      'look like "Type.field" (GraphQL names) or "*"',
+    ),
+    restCacheKey,
+    restRulesProblem,
+    usageIdentifierClaim,
+    cacheTtlSeconds: wholeNumber(env, "AUTHZ_CACHE_TTL_SECONDS", "seconds", {
+      fallback: DEFAULT_CACHE_TTL_SECONDS,
+      max: MAX_CACHE_TTL_SECONDS,
+    }),
     responseMode: oneOf(env, "AUTHZ_RESPONSE_MODE", RESPONSE_MODES, "iam"),
     tokenCacheSeconds: wholeNumber(env, "AUTHZ_TOKEN_CACHE_SECONDS", "seconds", {
       fallback: DEFAULT_TOKEN_CACHE_SECONDS,
@@ -240,12 +312,19 @@ export function expandAudiences(audiences: readonly string[]): string[] {
   return [...expanded];
 }
 
-function parseRouteRules(raw: string | undefined): RouteRules | undefined {
+/** Route or field rules: a JSON object of key → { scopes, roles, clients, condition }. */
+function parseRules(
+  env: Environment,
+  variable: string,
+  keyName: string,
+  keyPattern: RegExp,
+  keyShape: string,
+): ReadonlyMap<string, RouteRule> | undefined {
+  const raw = optional(env, variable);
   if (raw === undefined) {
     return undefined;
   }
-  const invalid = (message: string, cause?: unknown) =>
-    new ConfigurationError("AUTHZ_ROUTE_PERMISSIONS", message, { cause });
+  const invalid = (message: string, cause?: unknown) => new ConfigurationError(variable, message, { cause });
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -253,13 +332,13 @@ function parseRouteRules(raw: string | undefined): RouteRules | undefined {
     throw invalid("must be a JSON object", error);
   }
   if (!isPlainObject(parsed)) {
-    throw invalid("must be a JSON object of route key → { scopes, roles, clients, condition }");
+    throw invalid(`must be a JSON object of ${keyName} → { scopes, roles, clients, condition }`);
   }
   const rules = new Map<string, RouteRule>();
   for (const [routeKey, entry] of Object.entries(parsed)) {
     const route = JSON.stringify(routeKey);
-    if (!ROUTE_KEY.test(routeKey)) {
-      throw invalid(`route key ${route} must look like "GET /path", "$default" or "*"`);
+    if (!keyPattern.test(routeKey)) {
+      throw invalid(`${keyName} ${route} must ${keyShape}`);
     }
     if (!isPlainObject(entry) || !Object.keys(entry).every((part) => RULE_PARTS.has(part))) {
       throw invalid(`rule for ${route} must be an object with only scopes, roles, clients and condition`);
@@ -275,27 +354,24 @@ function parseRouteRules(raw: string | undefined): RouteRules | undefined {
     }
     rules.set(
       routeKey,
-      Object.freeze({ scopes, roles, clients, condition: condition(entry.condition, route) }),
+      Object.freeze({ scopes, roles, clients, condition: condition(entry.condition, route, variable) }),
     );
   }
   return rules.size === 0 ? undefined : rules;
 }
 
-function condition(source: unknown, route: string): Condition | undefined {
+function condition(source: unknown, route: string, variable: string): Condition | undefined {
   if (source === undefined || source === null) {
     return undefined;
   }
   if (typeof source !== "string" || source.trim() === "") {
-    throw new ConfigurationError(
-      "AUTHZ_ROUTE_PERMISSIONS",
-      `condition of ${route} must be a non-empty string`,
-    );
+    throw new ConfigurationError(variable, `condition of ${route} must be a non-empty string`);
   }
   try {
     return compileCondition(source);
   } catch (error) {
     throw new ConfigurationError(
-      "AUTHZ_ROUTE_PERMISSIONS",
+      variable,
       `condition of ${route} is not a CEL expression of type bool: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

@@ -52,6 +52,17 @@ export class UncachedRefusalError extends Error {
   }
 }
 
+/**
+ * What a REST API authorizer throws for a token that proves nothing: API Gateway answers 401 when the
+ * function fails with exactly this message (apigateway-use-lambda-authorizer), 500 for any other.
+ */
+export class UnauthorizedError extends Error {
+  constructor() {
+    super("Unauthorized");
+    this.name = "Unauthorized";
+  }
+}
+
 /** A failure's name for a log field: an Error's name, the type of anything else. */
 export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;

@@ -1,11 +1,12 @@
 import type { RouteRule, RouteRules } from "./config.js";
 import { errorName } from "./errors.js";
 import { claimText, type Refusal, refuse } from "./refusal.js";
-import type { RouteReference } from "./request.js";
+import type { RouteReference } from "./http-api-event.js";
+import { routePattern, UNLISTED_ROUTES } from "./policy.js";
+import { patternMatches } from "./rest-policy.js";
 import type { VerifiedToken } from "./verify.js";
 
-/** Key of the rule that applies to every route the rules do not list. */
-export const UNLISTED_ROUTES = "*";
+export { UNLISTED_ROUTES } from "./policy.js";
 
 /** The rule a request is held to, and the key of the route it asked for (undefined: not known). */
 export interface ApplicableRule {
@@ -45,6 +46,47 @@ export function applicableRule(
     "ROUTE_UNKNOWN",
     `payload 1.0 event for ${route.method} ${route.resource} names no route key: use payload format 2.0`,
   );
+}
+
+/**
+ * The rule of a REST API request, by its method and resource template (REQUEST events name both): the
+ * method's own rule, else its resource's `ANY` rule, else the `*` rule. Only for answers cached per
+ * method and resource: a token-wide answer applies every rule at once (rest-policy.ts).
+ */
+export function restApplicableRule(
+  method: string,
+  resource: string,
+  rules: RouteRules | undefined,
+): ApplicableRule | Refusal {
+  const routeKey = `${method} ${resource}`;
+  if (rules === undefined) {
+    return { routeKey, rule: undefined };
+  }
+  for (const key of [routeKey, `ANY ${resource}`, UNLISTED_ROUTES]) {
+    const rule = rules.get(key);
+    if (rule !== undefined) {
+      return { routeKey: key === UNLISTED_ROUTES ? routeKey : key, rule };
+    }
+  }
+  return refuse("ROUTE_NOT_CONFIGURED", routeKey);
+}
+
+/**
+ * The listed route whose pattern matches a REST request's method and concrete path, for naming the
+ * decision of a token-wide answer: in a rule set that passed tokenWideProblem, routes whose patterns match
+ * one request share their rule. Else the `*` rule, or none.
+ */
+export function restRouteOf(method: string, path: string, rules: RouteRules): ApplicableRule | Refusal {
+  const request = `${method}${path}`;
+  for (const [routeKey, rule] of rules) {
+    if (routeKey !== UNLISTED_ROUTES && patternMatches(routePattern(routeKey), request)) {
+      return { routeKey, rule };
+    }
+  }
+  const unlisted = rules.get(UNLISTED_ROUTES);
+  return unlisted === undefined
+    ? refuse("ROUTE_NOT_CONFIGURED", `${method} ${path}`)
+    : { routeKey: `${method} ${path}`, rule: unlisted };
 }
 
 /**

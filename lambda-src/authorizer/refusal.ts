@@ -77,6 +77,32 @@ export const UNCACHEABLE_REFUSALS: ReadonlySet<Reason> = new Set<Reason>([
   "JWKS_REFETCH_THROTTLED",
 ]);
 
+/**
+ * What says the token does not prove who calls: REST APIs answer these 401 (the Lambda ends with
+ * "Unauthorized") and the rest 403. Verified tokens that lack a right are refused with a Deny instead.
+ */
+export const AUTHENTICATION_FAILURES: ReadonlySet<Reason> = new Set<Reason>([
+  "MISSING_TOKEN",
+  "MALFORMED_AUTHORIZATION_HEADER",
+  "TOKEN_TOO_LARGE",
+  "MALFORMED_TOKEN",
+  "UNSUPPORTED_ALGORITHM",
+  "UNSUPPORTED_CRITICAL_HEADER",
+  "GRAPH_TOKEN",
+  "NOT_AN_ACCESS_TOKEN",
+  "INVALID_SIGNATURE",
+  "UNKNOWN_SIGNING_KEY",
+  "SIGNING_KEY_ISSUER_MISMATCH",
+  "INVALID_ISSUER",
+  "TENANT_NOT_ALLOWED",
+  "INVALID_AUDIENCE",
+  "TOKEN_EXPIRED",
+  "TOKEN_NOT_YET_VALID",
+  "MISSING_EXPIRY",
+  "INVALID_ISSUED_AT",
+  "TOKEN_LIFETIME_TOO_LONG",
+]);
+
 export function isRefusal(value: object): value is Refusal {
   return "reason" in value;
 }

@@ -183,3 +183,76 @@ export function eventV1(
 export function bearer(token: string): string {
   return `Bearer ${token}`;
 }
+
+/** The REST API stage of the in-process tests; method ARNs are `<stage>/<METHOD>/<path without its first />`. */
+export const REST_STAGE_ARN = "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test";
+
+/** A REST API TOKEN authorizer event, after AWS's documented one: the token source's value and the method ARN. */
+export function restTokenEvent(authorization: string | undefined, method = "GET", path = "/request") {
+  return {
+    type: "TOKEN",
+    ...(authorization === undefined ? {} : { authorizationToken: authorization }),
+    methodArn: `${REST_STAGE_ARN}/${method}${path}`,
+  };
+}
+
+/**
+ * A REST API REQUEST authorizer event, after AWS's documented example for `GET /request`: the resource
+ * template, the concrete path, headers in the client's case, and no `version`.
+ */
+export function restRequestEvent(
+  authorization: string | undefined,
+  method = "GET",
+  resource = "/request",
+  path = resource,
+) {
+  return {
+    type: "REQUEST",
+    methodArn: `${REST_STAGE_ARN}/${method}${path}`,
+    resource,
+    path,
+    httpMethod: method,
+    headers: {
+      "X-AMZ-Date": "20170718T062915Z",
+      Accept: "*/*",
+      ...(authorization === undefined ? {} : { Authorization: authorization }),
+    },
+    queryStringParameters: { QueryString1: "queryValue1" },
+    pathParameters: {},
+    stageVariables: { StageVar1: "stageValue1" },
+    requestContext: {
+      path: `/test${path}`,
+      accountId: "123456789012",
+      resourceId: "05c7jb",
+      stage: "test",
+      requestId: "req-1",
+      identity: { apiKey: "...", sourceIp: "192.0.2.10" },
+      resourcePath: resource,
+      httpMethod: method,
+      apiId: "abcdef123",
+    },
+  };
+}
+
+/**
+ * An AppSync AWS_LAMBDA authorization event, after AWS's documented one, with the request headers AppSync
+ * has passed since 2024: the Authorization header as the client sent it.
+ */
+export function appSyncEvent(authorization: string, operationName = "MyNewTask") {
+  return {
+    authorizationToken: authorization,
+    requestContext: {
+      apiId: "giy7kumfmvcqvbedntjwjvagii",
+      accountId: "254688921111",
+      requestId: "b80ed838-14c6-4500-b4c3-b694c7bef086",
+      queryString: `mutation ${operationName}($desc: String!) {\n  createTask(description: $desc) {\n    id\n  }\n}\n`,
+      operationName,
+      variables: { desc: "Foo" },
+    },
+    requestHeaders: {
+      authorization,
+      "content-type": "application/json",
+      host: "example.appsync-api.us-east-1.amazonaws.com",
+    },
+  };
+}

@@ -29,11 +29,11 @@ import {
 import { exponentOneJwk, forgeForExponentOne } from "../support/forgery.js";
 
 type Answer = Record<string, unknown> & {
-  policyDocument?: { Statement: { Effect: string; Resource: string }[] };
+  policyDocument?: { Statement: { Effect: string; Resource: string | string[] }[] };
 };
 
 async function ask(authorizer: InProcessAuthorizer, request: unknown): Promise<Answer> {
-  return await authorizer.authorize(request, { awsRequestId: "lambda-request-1" });
+  return (await authorizer.authorize(request, { awsRequestId: "lambda-request-1" })) as Answer;
 }
 
 function lastDecision(authorizer: InProcessAuthorizer): Record<string, unknown> {
@@ -514,10 +514,13 @@ describe("a configuration the authorizer cannot run with", () => {
     expect(lastDecision(authorizer)).toMatchObject({ level: "ERROR" });
   });
 
-  it("refuses an unreadable event in the simple shape when simple mode was readable", async () => {
+  it("refuses an unreadable event, whatever the mode, in a shape every front door reads as a refusal", async () => {
     const authorizer = await inProcessAuthorizer({ AUTHZ_RESPONSE_MODE: "simple", ENTRA_AUDIENCE: " " });
 
-    expect(await ask(authorizer, { version: "2.0" })).toEqual({ isAuthorized: false });
+    const answer = await ask(authorizer, { version: "2.0" });
+
+    expect(answer).toMatchObject({ isAuthorized: false, principalId: "unauthenticated" });
+    expect(effect(answer)).toBe("Deny");
     expect(lastDecision(authorizer)).toMatchObject({ reason: "UNRECOGNIZED_EVENT" });
   });
 

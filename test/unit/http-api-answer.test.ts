@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowResponse, denyResponse } from "../../lambda-src/authorizer/response.js";
+import { allowResponse, denyResponse } from "../../lambda-src/authorizer/http-api-answer.js";
 import type { VerifiedToken } from "../../lambda-src/authorizer/verify.js";
 import { STAGE_ARN, TENANT } from "../support/in-process.js";
 

@@ -1,8 +1,10 @@
+import { findHeader } from "./headers.js";
 import { isPlainObject } from "./json.js";
 import { type Refusal, refuse } from "./refusal.js";
 
-/** What the authorizer needs from an API Gateway REQUEST authorizer event, every field a checked string. */
-export interface AuthorizationRequest {
+/** What the authorizer needs from an HTTP API REQUEST authorizer event, every field a checked string. */
+export interface HttpApiRequest {
+  readonly door: "http-api";
   /** `arn:aws:execute-api:<region>:<account>:<api id>/<stage>`: every resource of the answer lives under it. */
   readonly stageArn: string;
   readonly route: RouteReference;
@@ -30,7 +32,7 @@ const METHOD = /^[A-Z]{1,16}$/;
  * Reads a payload 2.0 event (routeArn, routeKey) or a payload 1.0 event (methodArn, httpMethod, resource).
  * Anything that is not a string where a string belongs makes the event unrecognized: nothing here throws.
  */
-export function readRequest(event: unknown): AuthorizationRequest | Refusal {
+export function readHttpApiEvent(event: unknown): HttpApiRequest | Refusal {
   if (!isPlainObject(event)) {
     return refuse("UNRECOGNIZED_EVENT", "event is not an object");
   }
@@ -41,6 +43,7 @@ export function readRequest(event: unknown): AuthorizationRequest | Refusal {
       return refuse("UNRECOGNIZED_EVENT", "payload 2.0 event without a valid routeArn and routeKey");
     }
     return {
+      door: "http-api",
       stageArn,
       route: { routeKey: event.routeKey },
       authorization,
@@ -62,6 +65,7 @@ export function readRequest(event: unknown): AuthorizationRequest | Refusal {
       );
     }
     return {
+      door: "http-api",
       stageArn,
       route: { method: httpMethod, resource },
       authorization,
@@ -79,25 +83,4 @@ function identityValues(identitySource: unknown): readonly string[] {
   return Array.isArray(identitySource)
     ? identitySource.filter((value): value is string => typeof value === "string")
     : [];
-}
-
-/**
- * Header names are case-insensitive: payload 2.0 lower-cases them, payload 1.0 keeps the client's case.
- * A value that is not a string counts as absent.
- */
-export function findHeader(headers: unknown, name: string): string | undefined {
-  if (!isPlainObject(headers)) {
-    return undefined;
-  }
-  const exact = headers[name];
-  if (typeof exact === "string") {
-    return exact;
-  }
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === name) {
-      const value = headers[key];
-      return typeof value === "string" ? value : undefined;
-    }
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRefusal } from "../../lambda-src/authorizer/refusal.js";
-import { type AuthorizationRequest, findHeader, readRequest } from "../../lambda-src/authorizer/request.js";
+import { findHeader } from "../../lambda-src/authorizer/headers.js";
+import { type HttpApiRequest, readHttpApiEvent } from "../../lambda-src/authorizer/http-api-event.js";
 import { event, eventV1, STAGE_ARN } from "../support/in-process.js";
 
 const V2_DETAIL = "payload 2.0 event without a valid routeArn and routeKey";
@@ -39,7 +40,7 @@ const AWS_V1_EXAMPLE = {
   },
 };
 
-function request(result: ReturnType<typeof readRequest>): AuthorizationRequest {
+function request(result: ReturnType<typeof readHttpApiEvent>): HttpApiRequest {
   if (isRefusal(result)) {
     throw new Error(`refused: ${result.reason} ${result.detail ?? ""}`);
   }
@@ -47,15 +48,16 @@ function request(result: ReturnType<typeof readRequest>): AuthorizationRequest {
 }
 
 function stageOf(routeArn: unknown): string | undefined {
-  const result = readRequest({ routeArn, routeKey: "GET /x" });
+  const result = readHttpApiEvent({ routeArn, routeKey: "GET /x" });
   return isRefusal(result) ? undefined : result.stageArn;
 }
 
-describe("readRequest with payload 2.0", () => {
+describe("readHttpApiEvent with payload 2.0", () => {
   it("reads the stage ARN, the route key and the Authorization header of API Gateway's event", () => {
-    const result = readRequest(event("Bearer abc", "GET /items/{id}", "/items/42"));
+    const result = readHttpApiEvent(event("Bearer abc", "GET /items/{id}", "/items/42"));
 
     expect(result).toEqual({
+      door: "http-api",
       stageArn: STAGE_ARN,
       route: { routeKey: "GET /items/{id}" },
       authorization: "Bearer abc",
@@ -68,20 +70,20 @@ describe("readRequest with payload 2.0", () => {
     ["a list with values that are not strings", ["Bearer a", 7, null, "GET /x"], ["Bearer a", "GET /x"]],
     ["an object", { 0: "Bearer a" }, []],
   ])("reads identity source values that are %s", (_, identitySource, values) => {
-    const result = request(readRequest({ ...event("Bearer a"), identitySource }));
+    const result = request(readHttpApiEvent({ ...event("Bearer a"), identitySource }));
 
     expect(result.identitySource).toEqual(values);
   });
 
   it("reads an event without an Authorization header, leaving the refusal to the token check", () => {
-    const result = request(readRequest(event(undefined)));
+    const result = request(readHttpApiEvent(event(undefined)));
 
     expect(result.authorization).toBeUndefined();
     expect(result.route).toEqual({ routeKey: "GET /auth" });
   });
 
   it("takes the route key as given, $default included", () => {
-    const result = request(readRequest(event("Bearer abc", "$default", "/anything/at/all")));
+    const result = request(readHttpApiEvent(event("Bearer abc", "$default", "/anything/at/all")));
 
     expect(result.route).toEqual({ routeKey: "$default" });
     expect(result.stageArn).toBe(STAGE_ARN);
@@ -101,15 +103,16 @@ describe("readRequest with payload 2.0", () => {
       { ...eventV1("Bearer a", "GET", "/x"), routeArn: "nope", routeKey: "GET /x" },
     ],
   ])("refuses a 2.0 event with %s", (_, input) => {
-    expect(readRequest(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: V2_DETAIL });
+    expect(readHttpApiEvent(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: V2_DETAIL });
   });
 });
 
-describe("readRequest with payload 1.0", () => {
+describe("readHttpApiEvent with payload 1.0", () => {
   it("reads AWS's documented example, which has no route key, by method and resource", () => {
-    const result = readRequest(AWS_V1_EXAMPLE);
+    const result = readHttpApiEvent(AWS_V1_EXAMPLE);
 
     expect(result).toEqual({
+      door: "http-api",
       stageArn: "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test",
       route: { method: "GET", resource: "/request" },
       authorization: "Bearer abc",
@@ -118,7 +121,7 @@ describe("readRequest with payload 1.0", () => {
   });
 
   it("reads the resource template, not the concrete path", () => {
-    const result = request(readRequest(eventV1("Bearer abc", "DELETE", "/items/{id}", "/items/42")));
+    const result = request(readHttpApiEvent(eventV1("Bearer abc", "DELETE", "/items/{id}", "/items/42")));
 
     expect(result.route).toEqual({ method: "DELETE", resource: "/items/{id}" });
   });
@@ -136,19 +139,21 @@ describe("readRequest with payload 1.0", () => {
     ["resource not a string", { ...AWS_V1_EXAMPLE, resource: { path: "/request" } }],
     ["methodArn not an execute-api ARN", { ...AWS_V1_EXAMPLE, methodArn: "arn:aws:s3:::bucket/key" }],
   ])("refuses a 1.0 event with %s", (_, input) => {
-    expect(readRequest(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: V1_DETAIL });
+    expect(readHttpApiEvent(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: V1_DETAIL });
   });
 
   it("accepts any upper-case method of 1 to 16 letters", () => {
     const methods = ["A", "Z", "PATCH", "ABCDEFGHIJKLMNOP", "QRSTUVWXYZ"];
 
-    const read = methods.map((httpMethod) => request(readRequest({ ...AWS_V1_EXAMPLE, httpMethod })).route);
+    const read = methods.map(
+      (httpMethod) => request(readHttpApiEvent({ ...AWS_V1_EXAMPLE, httpMethod })).route,
+    );
 
     expect(read).toEqual(methods.map((method) => ({ method, resource: "/request" })));
   });
 });
 
-describe("readRequest of anything else", () => {
+describe("readHttpApiEvent of anything else", () => {
   it.each([
     ["null", null],
     ["undefined", undefined],
@@ -156,7 +161,10 @@ describe("readRequest of anything else", () => {
     ["a number", 42],
     ["an array", [{ routeArn: `${STAGE_ARN}/GET/x`, routeKey: "GET /x" }]],
   ])("refuses %s as not an object", (_, input) => {
-    expect(readRequest(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: "event is not an object" });
+    expect(readHttpApiEvent(input)).toEqual({
+      reason: "UNRECOGNIZED_EVENT",
+      detail: "event is not an object",
+    });
   });
 
   it.each([
@@ -164,7 +172,7 @@ describe("readRequest of anything else", () => {
     ["a REST API TOKEN event", { type: "TOKEN", authorizationToken: "Bearer x", methodArn: 5 }],
     ["an ARN that is not a string", { routeArn: 5, methodArn: null, routeKey: "GET /x" }],
   ])("refuses %s as neither payload", (_, input) => {
-    expect(readRequest(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: NEITHER_DETAIL });
+    expect(readHttpApiEvent(input)).toEqual({ reason: "UNRECOGNIZED_EVENT", detail: NEITHER_DETAIL });
   });
 
   it("never throws, whatever it is given: a seeded fuzz of a few hundred shapes", () => {
@@ -174,7 +182,7 @@ describe("readRequest of anything else", () => {
     for (let i = 0; i < 600; i += 1) {
       const input = fuzzEvent(random);
 
-      const result = readRequest(input);
+      const result = readHttpApiEvent(input);
 
       if (isRefusal(result)) {
         expect(result.reason, describeInput(input)).toBe("UNRECOGNIZED_EVENT");
@@ -277,13 +285,13 @@ describe("findHeader", () => {
   });
 
   it("reads the header of a payload 2.0 event (lower case) and of a payload 1.0 event (client's case)", () => {
-    expect(request(readRequest(event("Bearer v2"))).authorization).toBe("Bearer v2");
-    expect(request(readRequest(eventV1("Bearer v1", "GET", "/x"))).authorization).toBe("Bearer v1");
+    expect(request(readHttpApiEvent(event("Bearer v2"))).authorization).toBe("Bearer v2");
+    expect(request(readHttpApiEvent(eventV1("Bearer v1", "GET", "/x"))).authorization).toBe("Bearer v1");
     expect(
-      request(readRequest({ ...AWS_V1_EXAMPLE, headers: { authorization: 5 } })).authorization,
+      request(readHttpApiEvent({ ...AWS_V1_EXAMPLE, headers: { authorization: 5 } })).authorization,
     ).toBeUndefined();
     expect(
-      request(readRequest({ ...AWS_V1_EXAMPLE, headers: "Authorization: x" })).authorization,
+      request(readHttpApiEvent({ ...AWS_V1_EXAMPLE, headers: "Authorization: x" })).authorization,
     ).toBeUndefined();
   });
 });

@@ -1,20 +1,9 @@
+import { type AuthorizerContext, callerContext } from "./caller.js";
 import type { ResponseMode } from "./config.js";
 import { type PolicyDocument, policy, routeResource, type StageArn, stageResource } from "./policy.js";
 import type { VerifiedToken } from "./verify.js";
 
-/** What the backend receives in `requestContext.authorizer.lambda`: strings only, so REST APIs accept it too. */
-export interface AuthorizerContext {
-  [key: string]: string;
-  sub: string;
-  oid: string;
-  tid: string;
-  clientId: string;
-  scopes: string;
-  roles: string;
-  tokenVersion: string;
-}
-
-export type AuthorizerResponse =
+export type HttpApiResponse =
   | { principalId: string; policyDocument: PolicyDocument; context?: AuthorizerContext }
   | { isAuthorized: boolean; context?: AuthorizerContext }
   | { principalId: string; policyDocument: PolicyDocument; isAuthorized: false };
@@ -33,11 +22,8 @@ const UNAUTHENTICATED = "unauthenticated";
  * Allow names the requested route only, or the whole stage when no route rules exist (API Gateway then
  * caches the answer under the token alone, and every route has the same rule).
  */
-export function allowResponse(
-  mode: ResponseMode,
-  { token, stageArn, routeKey }: Allowance,
-): AuthorizerResponse {
-  const context = contextOf(token);
+export function allowResponse(mode: ResponseMode, { token, stageArn, routeKey }: Allowance): HttpApiResponse {
+  const context = callerContext(token);
   if (mode === "simple") {
     return { isAuthorized: true, context };
   }
@@ -52,22 +38,10 @@ export function allowResponse(
 export function denyResponse(
   mode: ResponseMode | undefined,
   stageArn: StageArn | undefined,
-): AuthorizerResponse {
+): HttpApiResponse {
   if (mode === "simple") {
     return { isAuthorized: false };
   }
   const deny = { principalId: UNAUTHENTICATED, policyDocument: policy("Deny", stageResource(stageArn)) };
   return mode === undefined ? { ...deny, isAuthorized: false } : deny;
-}
-
-function contextOf(token: VerifiedToken): AuthorizerContext {
-  return {
-    sub: token.subject,
-    oid: token.objectId ?? "",
-    tid: token.tenantId,
-    clientId: token.clientId,
-    scopes: token.scopes.join(" "),
-    roles: token.roles.join(" "),
-    tokenVersion: token.version,
-  };
 }
