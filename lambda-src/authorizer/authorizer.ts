@@ -121,6 +121,7 @@ export async function createAuthorizer(
     }
     logger.log(level, "authorization decision", {
       decision: refusal === undefined ? "allow" : "deny",
+      answer: answerOf(outcome),
       frontDoor: outcome.frontDoor,
       reason: refusal?.reason ?? "ALLOWED",
       detail: refusal?.detail,
@@ -166,6 +167,21 @@ export async function createAuthorizer(
     }
     return outcome.answer;
   };
+}
+
+/**
+ * What the front door was told, for the log and its metric filters: "allow", "deny" (a Deny policy, or
+ * false), "unauthorized" (a REST API's 401: the invocation fails with Unauthorized), or "error" (the
+ * invocation fails so that nothing is cached).
+ */
+function answerOf({ refusal, answer }: Outcome): "allow" | "deny" | "unauthorized" | "error" {
+  if (refusal === undefined) {
+    return "allow";
+  }
+  if (UNCACHEABLE_REFUSALS.has(refusal.reason)) {
+    return "error";
+  }
+  return answer === UNAUTHORIZED ? "unauthorized" : "deny";
 }
 
 async function prefetch(verifier: TokenVerifier, budgetMs: number, logger: Logger): Promise<void> {

@@ -59,7 +59,7 @@ async function expectRefused(
   reason: string,
 ): Promise<Answer> {
   const answer = await ask(authorizer, request);
-  expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", reason });
+  expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", answer: "deny", reason });
   expect(effect(answer)).toBe("Deny");
   expect(answer.context).toBeUndefined();
   return answer;
@@ -82,7 +82,7 @@ async function expectUncached(
   );
   expect(failure).toBeInstanceOf(UncachedRefusalError);
   expect(failure).toMatchObject({ name: "UncachedRefusalError", reason });
-  expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", reason });
+  expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", answer: "error", reason });
   return failure as UncachedRefusalError;
 }
 

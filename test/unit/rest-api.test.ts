@@ -85,7 +85,12 @@ describe("a REST API TOKEN authorizer with no route rules", () => {
 
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect((error as Error).message).toBe("Unauthorized");
-    expect(lastDecision(authorizer)).toMatchObject({ decision: "deny", reason, frontDoor: "rest-api" });
+    expect(lastDecision(authorizer)).toMatchObject({
+      decision: "deny",
+      answer: "unauthorized",
+      reason,
+      frontDoor: "rest-api",
+    });
   });
 
   it("denies (403) a verified token without a scope or a role, naming the caller", async () => {
@@ -97,7 +102,7 @@ describe("a REST API TOKEN authorizer with no route rules", () => {
       { Action: "execute-api:Invoke", Effect: "Deny", Resource: `${REST_STAGE_ARN}/*` },
     ]);
     expect(answer.principalId).not.toBe("unauthenticated");
-    expect(lastDecision(authorizer)).toMatchObject({ reason: "NO_SCOPES_OR_ROLES" });
+    expect(lastDecision(authorizer)).toMatchObject({ reason: "NO_SCOPES_OR_ROLES", answer: "deny" });
   });
 
   it("fails without an answer while the keys cannot be fetched, so no 401 or Deny is cached", async () => {
