@@ -31,8 +31,11 @@ locals {
 
   # With CORS configured API Gateway answers preflight OPTIONS requests itself, but only when the
   # request does not match a route that demands authorization first: an ANY route and $default
-  # match OPTIONS too. Each such entra route gets a public OPTIONS route to the same backend, which
-  # outranks $default (OPTIONS /{proxy+}) or equals the ANY route's path with a specific method.
+  # match OPTIONS too. Each such entra route gets a public OPTIONS route, which outranks $default
+  # (OPTIONS /{proxy+}) or equals the ANY route's path with a specific method. AWS documents such a
+  # route with an integration (http-api-cors.html, "Configuring CORS for an HTTP API with a
+  # $default route and an authorizer"); it is the preflight function, never the protected backend:
+  # an OPTIONS request without Origin is no preflight and would reach it without a token.
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
   preflight_candidates = var.cors_configuration == null ? [] : concat(
     [for key, route in local.entra_routes : { key = "OPTIONS ${split(" ", key)[1]}", target = key } if startswith(key, "ANY ")],
@@ -51,9 +54,9 @@ locals {
     },
     {
       for key, targets in local.preflight_targets : key => {
-        function_arn  = var.routes[targets[0]].function_arn
+        function_arn  = null
         authorization = "none"
-        scopes        = var.routes[targets[0]].scopes
+        scopes        = []
       } if !contains(keys(var.routes), key)
     },
   )
@@ -69,8 +72,15 @@ locals {
     )
   }
 
-  sample_function_arn  = try(module.response_function[0].function_arn, null)
-  sample_function_name = try(module.response_function[0].function_name, null)
+  sample_function_arn = try(module.response_function[0].function_arn, null)
+  # Each route's backend: its function_arn, the preflight function for an added OPTIONS route, else
+  # the sample backend.
+  route_function_arns = {
+    for key, route in local.all_routes : key => (
+      contains(local.preflight_route_keys, key) ? module.preflight_function[0].function_arn
+      : route.function_arn != null ? route.function_arn : local.sample_function_arn
+    )
+  }
 
   # Audiences of the native JWT authorizer: like the Lambda authorizer, a GUID and api://<GUID>
   # stand for each other.
@@ -137,6 +147,7 @@ module "entra_authorizer" {
   cache_ttl_seconds            = var.authorizer_cache_ttl_seconds
   route_permissions            = local.route_permissions
   verified_token_cache_seconds = var.verified_token_cache_seconds
+  jwks_key_retention_hours     = var.jwks_key_retention_hours
 
   tenant_id            = var.tenant_id
   audience             = var.audience
@@ -190,6 +201,13 @@ resource "aws_apigatewayv2_authorizer" "jwt" {
     issuer   = local.entra_v2_issuer
     audience = local.jwt_audiences
   }
+
+  # Switching use_native_jwt_authorizer replaces one authorizer with the other. API Gateway refuses
+  # to delete an authorizer a route still uses (409 ConflictException), and by default Terraform
+  # deletes it before it moves the routes: this makes it update the routes first, then delete.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 ################################################################################
@@ -204,6 +222,32 @@ module "response_function" {
   package_path          = var.response_package_path
   runtime               = var.runtime
   architecture          = var.architecture
+  application_log_level = var.application_log_level
+  system_log_level      = var.system_log_level
+
+  create_role               = var.create_role
+  role_arn                  = var.role_arn
+  role_name_use_prefix      = var.role_name_use_prefix
+  role_path                 = var.role_path
+  role_permissions_boundary = var.role_permissions_boundary
+
+  log_retention_in_days = var.response_log_retention_in_days
+  kms_key_id            = var.kms_key_id
+
+  tags = var.tags
+}
+
+# Answers the added OPTIONS routes: 204, no body, no backend (lambda-src/preflight/handler.ts).
+module "preflight_function" {
+  source = "./modules/function"
+  count  = length(local.preflight_route_keys) > 0 ? 1 : 0
+
+  name         = "${var.name}-preflight"
+  description  = "Answers CORS preflight routes 204 without reaching a backend"
+  package_path = "${path.module}/dist/preflight.zip"
+  runtime      = var.runtime
+  architecture = var.architecture
+
   application_log_level = var.application_log_level
   system_log_level      = var.system_log_level
 
@@ -251,7 +295,7 @@ resource "aws_apigatewayv2_integration" "this" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
-  integration_uri        = each.value.function_arn != null ? each.value.function_arn : local.sample_function_arn
+  integration_uri        = local.route_function_arns[each.key]
   payload_format_version = "2.0"
 }
 
@@ -273,7 +317,7 @@ resource "aws_lambda_permission" "route" {
 
   statement_id  = "${var.name}-${substr(sha256(each.key), 0, 16)}"
   action        = "lambda:InvokeFunction"
-  function_name = each.value.function_arn != null ? each.value.function_arn : local.sample_function_name
+  function_name = local.route_function_arns[each.key]
   principal     = "apigateway.amazonaws.com"
   source_arn    = local.route_source_arns[each.key]
 }

@@ -85,7 +85,7 @@ output "response_log_group_arn" {
 ################################################################################
 
 output "iam_roles" {
-  description = "Execution roles by function (authorizer, response), each { name, arn, permissions_boundary }; name and permissions_boundary are null when create_role is false. A function that is not deployed has no entry."
+  description = "Execution roles by function (authorizer, response, preflight), each { name, arn, permissions_boundary }; name and permissions_boundary are null when create_role is false. A function that is not deployed has no entry."
   value = merge(
     {
       for authorizer in module.entra_authorizer : "authorizer" => {
@@ -99,6 +99,13 @@ output "iam_roles" {
         name                 = response.role_name
         arn                  = response.role_arn
         permissions_boundary = response.role_permissions_boundary
+      }
+    },
+    {
+      for preflight in module.preflight_function : "preflight" => {
+        name                 = preflight.role_name
+        arn                  = preflight.role_arn
+        permissions_boundary = preflight.role_permissions_boundary
       }
     },
   )
@@ -152,8 +159,13 @@ output "routes" {
 }
 
 output "preflight_routes" {
-  description = "Public OPTIONS routes the module added so that CORS preflight requests reach API Gateway's CORS handling instead of an authorizer (for ANY and $default entra routes when cors_configuration is set)."
+  description = "Public OPTIONS routes the module added so that CORS preflight requests reach API Gateway's CORS handling instead of an authorizer (for ANY and $default entra routes when cors_configuration is set). Their integration is the preflight function, which answers 204 and reaches no backend."
   value       = local.preflight_route_keys
+}
+
+output "preflight_function_name" {
+  description = "Name of the function behind the added OPTIONS routes (<name>-preflight), or null when there are none."
+  value       = try(module.preflight_function[0].function_name, null)
 }
 
 ################################################################################

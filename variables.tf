@@ -188,6 +188,17 @@ variable "verified_token_cache_seconds" {
   }
 }
 
+variable "jwks_key_retention_hours" {
+  description = "Hours a signing key stays trusted after the last JWKS fetch that served it, 0 to 168 (0: only the latest fetch's keys). Entra's front ends serve different key sets, so a key one fetch leaves out may still sign valid tokens; a key Entra withdraws in an emergency is trusted this long. Ignored with the native JWT authorizer."
+  type        = number
+  default     = 48
+
+  validation {
+    condition     = var.jwks_key_retention_hours >= 0 && var.jwks_key_retention_hours <= 168 && floor(var.jwks_key_retention_hours) == var.jwks_key_retention_hours
+    error_message = "jwks_key_retention_hours must be a whole number of hours between 0 and 168."
+  }
+}
+
 variable "memory_size" {
   description = "Memory of the authorizer function in MB (128 to 10240); CPU, and so signature checks and cold starts, scale with it."
   type        = number
@@ -404,7 +415,7 @@ variable "routes" {
 }
 
 variable "cors_configuration" {
-  description = "CORS settings of the API, or null for none. API Gateway answers browser preflight requests (OPTIONS) itself. An OPTIONS request would match an ANY or $default route and meet its authorizer first, so for each such entra route the module adds a public OPTIONS route to the same backend (OPTIONS <path>, or OPTIONS /{proxy+} for $default)."
+  description = "CORS settings of the API, or null for none. API Gateway answers browser preflight requests (OPTIONS) itself. An OPTIONS request would match an ANY or $default route and meet its authorizer first, so for each such entra route the module adds a public OPTIONS route (OPTIONS <path>, or OPTIONS /{proxy+} for $default) to the preflight function <name>-preflight, which answers 204 and reaches no backend."
   type = object({
     allow_origins     = optional(list(string), [])
     allow_methods     = optional(list(string), [])
@@ -486,7 +497,7 @@ variable "authorizer_log_retention_in_days" {
 }
 
 variable "response_log_retention_in_days" {
-  description = "Days CloudWatch keeps the sample backend's logs. 0 keeps them forever."
+  description = "Days CloudWatch keeps the logs of the sample backend and of the preflight function (with CORS). 0 keeps them forever."
   type        = number
   default     = 30
 

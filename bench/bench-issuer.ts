@@ -9,13 +9,17 @@ import { DEV_API_APP_ID, type EntraIssuer, startEntraIssuer } from "../local/ent
 import {
   authorizerEnvironment,
   DEFAULT_SETTINGS,
+  identitySources,
   type LocalStackSettingsInput,
   lambdaLogging,
+  terraformJsonEncode,
   validateSettings,
 } from "../local/stack-settings.js";
 import { createTlsMaterial, type TlsMaterial } from "../local/entra/tls.js";
 
 export const ROUTE_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/$default/GET/auth";
+/** The same method on a REST API's stage (REST stages have names; `$default` is an HTTP API's). */
+export const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/auth";
 /** The scope every bench token carries; route rules below require it. */
 export const BENCH_SCOPE = "access_as_user";
 /**
@@ -36,7 +40,70 @@ export const CONFIGURATIONS = {
   condition: { routes: { "GET /auth": { scopes: [BENCH_SCOPE], condition: BENCH_CONDITION } } },
 } as const satisfies Record<string, LocalStackSettingsInput>;
 
-export type ConfigurationName = keyof typeof CONFIGURATIONS;
+/**
+ * The events each front door sends (bench/request-event.mjs builds them). `httpApiRouteKey`: an HTTP API
+ * whose identity sources hold `$context.routeKey` too, as the module sets them when there are route rules.
+ */
+export type FrontDoor = "httpApi" | "httpApiRouteKey" | "restToken" | "restRequest" | "appSync";
+
+/** AUTHZ_ROUTE_PERMISSIONS of the REST rows with a route rule: the HTTP route rule's, as jsonencode writes it. */
+const REST_ROUTE_RULES = terraformJsonEncode({ "GET /auth": { scopes: [BENCH_SCOPE] } });
+
+/**
+ * Field rules of the AppSync row, as modules/appsync-authorizer passes field_permissions: the API needs
+ * the bench scope, two fields need what the bench tokens lack (so deniedFields names them), one more
+ * needs only the scope. Every field is evaluated on every call.
+ */
+export const APPSYNC_FIELD_PERMISSIONS = {
+  "*": { scopes: [BENCH_SCOPE] },
+  "Mutation.deleteTask": { roles: ["Tasks.Admin"] },
+  "Query.auditLog": { scopes: ["Audit.Read"] },
+  "Mutation.createTask": { scopes: [BENCH_SCOPE] },
+} as const;
+/** The fields the bench tokens (scope access_as_user, no roles) are denied. */
+export const APPSYNC_DENIED_FIELDS = ["Mutation.deleteTask", "Query.auditLog"];
+
+/**
+ * The other front doors, each as its Terraform module builds the function's environment: the identity
+ * settings of modules/lambda-authorizer (the default configuration's, without the HTTP API's
+ * AUTHZ_RESPONSE_MODE) and the module's front_door_environment. REST: modules/rest-api-authorizer sets
+ * AUTHZ_REST_CACHE_KEY always, `route` only for a REQUEST authorizer with route rules (its identity
+ * sources then hold context.httpMethod and context.resourcePath), else `token`. AppSync:
+ * modules/appsync-authorizer sets AUTHZ_CACHE_TTL_SECONDS (cache_ttl_seconds, default 300) always.
+ */
+export const FRONT_DOOR_CONFIGURATIONS = {
+  restToken: { frontDoor: "restToken", environment: { AUTHZ_REST_CACHE_KEY: "token" } },
+  restRequest: { frontDoor: "restRequest", environment: { AUTHZ_REST_CACHE_KEY: "token" } },
+  restTokenRoute: {
+    frontDoor: "restToken",
+    environment: { AUTHZ_REST_CACHE_KEY: "token", AUTHZ_ROUTE_PERMISSIONS: REST_ROUTE_RULES },
+  },
+  restRequestRoute: {
+    frontDoor: "restRequest",
+    environment: { AUTHZ_REST_CACHE_KEY: "route", AUTHZ_ROUTE_PERMISSIONS: REST_ROUTE_RULES },
+  },
+  appSync: {
+    frontDoor: "appSync",
+    environment: {
+      AUTHZ_CACHE_TTL_SECONDS: "300",
+      AUTHZ_FIELD_PERMISSIONS: terraformJsonEncode(APPSYNC_FIELD_PERMISSIONS),
+    },
+  },
+} as const satisfies Record<string, { frontDoor: FrontDoor; environment: Record<string, string> }>;
+
+export type ConfigurationName = keyof typeof CONFIGURATIONS | keyof typeof FRONT_DOOR_CONFIGURATIONS;
+
+/** The front door whose events a configuration answers. */
+export function frontDoorOf(configuration: ConfigurationName): FrontDoor {
+  if (configuration in FRONT_DOOR_CONFIGURATIONS) {
+    return FRONT_DOOR_CONFIGURATIONS[configuration as keyof typeof FRONT_DOOR_CONFIGURATIONS].frontDoor;
+  }
+  const settings = validateSettings({
+    ...DEFAULT_SETTINGS,
+    ...CONFIGURATIONS[configuration as keyof typeof CONFIGURATIONS],
+  });
+  return identitySources(settings).includes("$context.routeKey") ? "httpApiRouteKey" : "httpApi";
+}
 
 export interface BenchIssuer {
   readonly issuer: EntraIssuer;
@@ -49,10 +116,22 @@ export async function startBenchIssuer(dir: string): Promise<BenchIssuer> {
   const tls = await createTlsMaterial(join(dir, "tls"));
   const issuer = await startEntraIssuer({ tls, tenantId: DEFAULT_SETTINGS.tenantId });
   const functionEnv = (configuration: ConfigurationName) => {
-    const settings = validateSettings({ ...DEFAULT_SETTINGS, ...CONFIGURATIONS[configuration] });
+    const frontDoor =
+      configuration in FRONT_DOOR_CONFIGURATIONS
+        ? FRONT_DOOR_CONFIGURATIONS[configuration as keyof typeof FRONT_DOOR_CONFIGURATIONS]
+        : undefined;
+    const overrides =
+      frontDoor === undefined ? CONFIGURATIONS[configuration as keyof typeof CONFIGURATIONS] : {};
+    const settings = validateSettings({ ...DEFAULT_SETTINGS, ...overrides });
     const logging = lambdaLogging(settings);
+    const environment = authorizerEnvironment(settings, issuer.authorityHost);
+    if (frontDoor !== undefined) {
+      // The response mode is the HTTP API module's; the other front doors' modules never set it.
+      delete environment.AUTHZ_RESPONSE_MODE;
+      Object.assign(environment, frontDoor.environment);
+    }
     return {
-      ...authorizerEnvironment(settings, issuer.authorityHost),
+      ...environment,
       // What Lambda sets from logging_config with the JSON log format, as the local sandbox does.
       AWS_LAMBDA_LOG_FORMAT: logging.format,
       AWS_LAMBDA_LOG_LEVEL: logging.applicationLogLevel,
@@ -81,6 +160,7 @@ export interface TokenFile {
   tokens: string[];
   publicJwk: unknown;
   routeArn: string;
+  methodArn: string;
   /** Reason code → a token refused with that reason under the default configuration. */
   refusals: RefusalSamples;
 }
@@ -95,7 +175,13 @@ export function mintTokens(issuer: EntraIssuer, count: number): string[] {
 /** Writes tokens, the public key for the floor, and refusal samples for the log-line sizes. */
 export async function writeTokenFile(issuer: EntraIssuer, tokens: string[], path: string): Promise<void> {
   const publicJwk = issuer.keys[0]?.publicJwk;
-  const file: TokenFile = { tokens, publicJwk, routeArn: ROUTE_ARN, refusals: refusalSamples(issuer) };
+  const file: TokenFile = {
+    tokens,
+    publicJwk,
+    routeArn: ROUTE_ARN,
+    methodArn: METHOD_ARN,
+    refusals: refusalSamples(issuer),
+  };
   await writeFile(path, JSON.stringify(file));
 }
 

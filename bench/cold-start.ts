@@ -1,14 +1,22 @@
 /**
  * Part 2: cold starts of the built authorizer, each a fresh Lambda-laid-out process, timed from spawn
  * to the first answered request; JWKS fetches counted at the issuer at the end of init, after the first
- * request and at the end; the first requests next to warm ones; memory after a run of requests. Three
+ * request and at the end; the first requests next to warm ones; memory after a run of requests. Six
  * configurations, one container of each per round: the default, a route rule, and the same rule with a
- * CEL condition (the only one that loads the CEL library from the layer).
+ * CEL condition (the only one that loads the CEL library from the layer) behind an HTTP API, and the
+ * module defaults behind a REST API (TOKEN and REQUEST) and AppSync (with its field rules).
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BenchIssuer, type ConfigurationName, ROUTE_ARN } from "./bench-issuer.js";
+import {
+  APPSYNC_DENIED_FIELDS,
+  type BenchIssuer,
+  type ConfigurationName,
+  frontDoorOf,
+  METHOD_ARN,
+  ROUTE_ARN,
+} from "./bench-issuer.js";
 import { nextMessage } from "./ipc.js";
 import { type LambdaLayout, lambdaEnvironment, spawnLambdaChild } from "./lambda-layout.js";
 import { median, round } from "./stats.js";
@@ -20,6 +28,9 @@ export const COLD_CONFIGURATIONS = [
   "default",
   "routeRule",
   "condition",
+  "restToken",
+  "restRequest",
+  "appSync",
 ] as const satisfies ConfigurationName[];
 type ColdConfiguration = (typeof COLD_CONFIGURATIONS)[number];
 
@@ -134,7 +145,9 @@ export async function measureColdStarts(
           tokensPath,
           warmSample: options.warmSample,
           requests,
-          routeArn: ROUTE_ARN,
+          frontDoor: frontDoorOf(configuration),
+          arns: { routeArn: ROUTE_ARN, methodArn: METHOD_ARN },
+          deniedFields: APPSYNC_DENIED_FIELDS,
         }),
       );
       const sample = await coldStart(bench, layout, configuration, configPath);

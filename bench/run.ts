@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mintTokens, startBenchIssuer, writeTokenFile } from "./bench-issuer.js";
-import { measureColdStarts } from "./cold-start.js";
+import { COLD_CONFIGURATIONS, measureColdStarts } from "./cold-start.js";
 import { costModel } from "./cost-model.js";
 import { createLambdaLayout } from "./lambda-layout.js";
 import { type LoadResult, runLoadTest } from "./load-test.js";
@@ -26,7 +26,8 @@ const RESULTS_DIR = join(ROOT, "bench", "results");
 const AUTHORIZER_ZIP = join(ROOT, "dist", "authorizer.zip");
 const LAYER_ZIP = join(ROOT, "dist", "jwt-verify-layer.zip");
 
-// Sized for about two minutes on a quiet 2-core machine; minting the 31,000 tokens (RSA signing) is 10 to 20 s of it.
+// Sized for under two minutes on 2 cores (106 s for the committed run, on a machine busy with other work);
+// minting the 31,000 tokens (RSA signing) is 10 to 20 s of it, the warm rounds about half.
 const WARM = {
   rounds: 30,
   firstSeenPerRound: 1000,
@@ -54,7 +55,9 @@ try {
 
   progress(`1/4 warm cost: ${WARM.rounds} interleaved rounds of ${WARM.firstSeenPerRound} requests`);
   const warm = await measureWarmCost(bench, layout, workDir, tokensPath, WARM);
-  progress(`2/4 cold start: ${COLD.coldStarts} containers of each of 3 configurations; sizes`);
+  progress(
+    `2/4 cold start: ${COLD.coldStarts} containers of each of ${COLD_CONFIGURATIONS.length} configurations; sizes`,
+  );
   const coldStart = await measureColdStarts(bench, layout, workDir, tokens.slice(0, 2002), COLD);
   const sizes = await measureSizes(AUTHORIZER_ZIP, LAYER_ZIP);
   await bench.issuer.close();

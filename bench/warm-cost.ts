@@ -1,12 +1,20 @@
 /**
  * Part 1: the warm cost per invocation of the built authorizer in several configurations, against the
  * RS256 floor and two other ways of writing it, all in one Lambda-laid-out child (bench/warm/child.mjs),
- * with JWKS fetches counted at the issuer per implementation; then the bytes of the decision lines.
+ * with JWKS fetches counted at the issuer per implementation; then the bytes of the decision lines. The
+ * REST API (TOKEN, REQUEST) and AppSync rows are the same bundle answering those front doors' events,
+ * compared round by round with the HTTP API row they correspond to.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BenchIssuer, type ConfigurationName, environmentChanges } from "./bench-issuer.js";
+import {
+  APPSYNC_DENIED_FIELDS,
+  type BenchIssuer,
+  type ConfigurationName,
+  environmentChanges,
+  frontDoorOf,
+} from "./bench-issuer.js";
 import { nextMessage } from "./ipc.js";
 import { type LambdaLayout, lambdaEnvironment, spawnLambdaChild } from "./lambda-layout.js";
 import { median, round, type Spread, spread } from "./stats.js";
@@ -22,13 +30,22 @@ export const IMPLEMENTATIONS = {
   authorizerNoCache: "Authorizer with the token cache off (AUTHZ_TOKEN_CACHE_SECONDS=0): first-seen tokens",
   authorizerRoute: "Authorizer with a route rule (scopes): first-seen tokens",
   authorizerCondition: "Authorizer with a route rule and a CEL condition: first-seen tokens",
+  restToken: "REST API TOKEN event, module defaults (AUTHZ_REST_CACHE_KEY=token): first-seen tokens",
+  restTokenRepeated: "REST API TOKEN event, module defaults: repeated tokens (token cache hits)",
+  restRequest: "REST API REQUEST event, module defaults (AUTHZ_REST_CACHE_KEY=token): first-seen tokens",
+  restRequestRepeated: "REST API REQUEST event, module defaults: repeated tokens (token cache hits)",
+  restTokenRoute: "REST API TOKEN event with the route rule (an answer for every method): first-seen tokens",
+  restRequestRoute:
+    "REST API REQUEST event with the route rule (AUTHZ_REST_CACHE_KEY=route): first-seen tokens",
+  appSync: "AppSync event, 4 field rules (2 fields denied): first-seen tokens",
+  appSyncRepeated: "AppSync event, 4 field rules: repeated tokens (token cache hits)",
   jose: "jose: createRemoteJWKSet once + jwtVerify, a decision line per request",
   walkthrough: "Walkthrough: JwtVerifier.create inside the handler, a decision line per request",
 } as const;
 
 export type ImplementationName = keyof typeof IMPLEMENTATIONS;
 
-/** The configuration each instance of the built authorizer runs with. */
+/** The configuration each instance of the built authorizer runs with (its front door follows from it). */
 const AUTHORIZERS = {
   authorizer: "default",
   authorizerRepeated: "default",
@@ -36,7 +53,43 @@ const AUTHORIZERS = {
   authorizerNoCache: "noTokenCache",
   authorizerRoute: "routeRule",
   authorizerCondition: "condition",
+  restToken: "restToken",
+  restTokenRepeated: "restToken",
+  restRequest: "restRequest",
+  restRequestRepeated: "restRequest",
+  restTokenRoute: "restTokenRoute",
+  restRequestRoute: "restRequestRoute",
+  appSync: "appSync",
+  appSyncRepeated: "appSync",
 } as const satisfies Partial<Record<ImplementationName, ConfigurationName>>;
+
+/** Instances that cycle through the repeated-token pool instead of first-seen tokens. */
+const REPEATED: ReadonlySet<ImplementationName> = new Set([
+  "authorizerRepeated",
+  "restTokenRepeated",
+  "restRequestRepeated",
+  "appSyncRepeated",
+]);
+
+/** Each front door's row next to the HTTP API row that measures the same thing. */
+export const FRONT_DOOR_COMPARISONS = [
+  { name: "restToken", against: "authorizer" },
+  { name: "restRequest", against: "authorizer" },
+  { name: "appSync", against: "authorizer" },
+  { name: "restTokenRepeated", against: "authorizerRepeated" },
+  { name: "restRequestRepeated", against: "authorizerRepeated" },
+  { name: "appSyncRepeated", against: "authorizerRepeated" },
+  { name: "restTokenRoute", against: "authorizerRoute" },
+  { name: "restRequestRoute", against: "authorizerRoute" },
+] as const satisfies readonly { name: ImplementationName; against: ImplementationName }[];
+
+export interface FrontDoorComparison {
+  name: ImplementationName;
+  against: ImplementationName;
+  /** Per round: (row ÷ floor) − (HTTP API row ÷ floor), wall time; median and spread, in × floor. */
+  difference: Spread;
+  cpuDifference: Spread;
+}
 
 export interface WarmOptions {
   /** Rounds after the untimed warm-up pass. */
@@ -94,6 +147,7 @@ export interface WarmResult {
   /** The configuration behind each authorizer row. */
   configurations: Record<string, ConfigurationName>;
   implementations: ImplementationResult[];
+  frontDoors: FrontDoorComparison[];
   logLines: LogLines;
   /** What reached the child's stdout pipe during the rounds (INFO instance, jose, walkthrough). */
   stdout: { lines: number; bytes: number };
@@ -124,11 +178,18 @@ export async function measureWarmCost(
   const authorizers = Object.fromEntries(
     Object.entries(AUTHORIZERS).map(([name, configuration]) => [
       name,
-      environmentChanges(baseEnv, bench.functionEnv(configuration)),
+      {
+        environment: environmentChanges(baseEnv, bench.functionEnv(configuration)),
+        frontDoor: frontDoorOf(configuration),
+        repeated: REPEATED.has(name as ImplementationName),
+      },
     ]),
   );
   const configPath = join(workDir, "warm-config.json");
-  await writeFile(configPath, JSON.stringify({ tokensPath, authorizers, ...options }));
+  await writeFile(
+    configPath,
+    JSON.stringify({ tokensPath, authorizers, deniedFields: APPSYNC_DENIED_FIELDS, ...options }),
+  );
 
   const run = spawnLambdaChild(layout, lambdaEnvironment(layout, baseEnv), CHILD, [configPath]);
   run.child.on("message", (message: { type?: string }) => {
@@ -162,7 +223,26 @@ export async function measureWarmCost(
   for (const sample of [logLines.allow, ...Object.values(logLines.refusals)]) {
     sample.meanBytes = round(sample.meanBytes, 1);
   }
-  return { options, configurations: AUTHORIZERS, implementations, logLines, stdout: { ...run.stdout } };
+  const ratio = (name: ImplementationName, index: number, pick: (sample: ChildRound) => number) =>
+    pick(results[name].rounds[index] as ChildRound) / pick(floorRounds[index] as ChildRound);
+  const frontDoors = FRONT_DOOR_COMPARISONS.map(({ name, against }) => {
+    const differences = (pick: (sample: ChildRound) => number) =>
+      spread(floorRounds.map((_, index) => ratio(name, index, pick) - ratio(against, index, pick)));
+    return {
+      name,
+      against,
+      difference: differences((sample) => sample.nsPerOp),
+      cpuDifference: differences((sample) => sample.cpuNsPerOp),
+    };
+  });
+  return {
+    options,
+    configurations: AUTHORIZERS,
+    implementations,
+    frontDoors,
+    logLines,
+    stdout: { ...run.stdout },
+  };
 }
 
 export function findImplementation(warm: WarmResult, name: ImplementationName): ImplementationResult {

@@ -14,7 +14,14 @@ import {
   startEntraIssuer,
 } from "./entra/entra-issuer.js";
 import { DEV_CLIENT_ID, type TokenKind, type TokenVersion } from "./entra/entra-tokens.js";
-import { type HttpApiOptions, LocalHttpApi } from "./gateway/http-api.js";
+import { LocalAppSyncApi } from "./gateway/appsync-api.js";
+import { type HttpApiOptions, LocalHttpApi, type RequestRecord } from "./gateway/http-api.js";
+import {
+  checkRestRoutes,
+  LocalRestApi,
+  type RestAuthorizerType,
+  restAuthorizerEnvironment,
+} from "./gateway/rest-api.js";
 import { LambdaSandbox } from "./lambda/lambda-sandbox.js";
 import { checkAuthorizerEnvironment } from "./lambda/authorizer-config-check.js";
 import { ENTRA_CLOUDS } from "./entra/entra-clouds.js";
@@ -25,6 +32,8 @@ import {
   type LocalStackSettings,
   type LocalStackSettingsInput,
   lambdaLogging,
+  SettingsError,
+  terraformJsonEncode,
   validateSettings,
 } from "./stack-settings.js";
 import { createTlsMaterial, type TlsMaterial } from "./entra/tls.js";
@@ -37,9 +46,29 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
  */
 export const DEFAULT_APP_ROLE = "API.Access";
 
+/** Which front door the stack emulates in front of the authorizer. */
+export type FrontDoor = "http" | "rest" | "appsync";
+
+/** A field rule as the appsync-authorizer module's field_permissions takes it. */
+export interface FieldRule {
+  scopes?: string[];
+  roles?: string[];
+  clients?: string[];
+  condition?: string;
+}
+
 export interface LocalStackOptions {
-  /** Port of the HTTP API; 0 (default) picks a free one. */
+  /** Port of the API; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * http (default): the root module's HTTP API. rest: a REST API with modules/rest-api-authorizer.
+   * appsync: a GraphQL API with modules/appsync-authorizer (POST /graphql).
+   */
+  frontDoor?: FrontDoor;
+  /** With rest: the module's authorizer_type; default TOKEN, as in the module. */
+  restAuthorizerType?: RestAuthorizerType;
+  /** With appsync: the module's field_permissions ("Type.field" or "*" → rule); default none. */
+  fieldPermissions?: Record<string, FieldRule>;
   /** Port of the issuer; 0 (default) picks a free one. */
   issuerPort?: number;
   /** Overrides of the defaults (DEFAULT_SETTINGS), validated as a whole. */
@@ -83,15 +112,29 @@ export interface LocalTokenOptions {
   extraClaims?: Record<string, unknown>;
 }
 
+/** What every emulated front door offers tests and the CLI. */
+export interface LocalGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly identitySources: readonly string[];
+  readonly requests: readonly RequestRecord[];
+  clearAuthorizerCache(): void;
+  close(): Promise<void>;
+}
+
 export interface LocalStack {
   /** http://127.0.0.1:<port> */
   readonly url: string;
   readonly port: number;
   readonly settings: LocalStackSettings;
+  readonly frontDoor: FrontDoor;
+  /** With rest: the authorizer type; undefined otherwise. */
+  readonly restAuthorizerType: RestAuthorizerType | undefined;
   readonly issuer: EntraIssuer;
   readonly tls: TlsMaterial;
-  readonly api: LocalHttpApi;
+  readonly api: LocalGateway;
   readonly authorizer: LambdaSandbox;
+  /** The sample backend (idle with appsync, whose local API answers from canned data). */
   readonly backend: LambdaSandbox;
   /** The client-credentials client registered with the issuer, and the app roles it is granted. */
   readonly client: { clientId: string; clientSecret: string; scope: string; roles: string[] };
@@ -105,6 +148,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...DEFAULT_SETTINGS,
     ...options.settings,
   });
+  const frontDoor = options.frontDoor ?? "http";
+  if (frontDoor === "rest") checkRestRoutes(settings);
+  if (options.restAuthorizerType !== undefined && frontDoor !== "rest") {
+    throw new SettingsError("--rest-authorizer-type", "applies to --api rest only");
+  }
+  if (options.fieldPermissions !== undefined && frontDoor !== "appsync") {
+    throw new SettingsError("--field-permissions", "applies to --api appsync only");
+  }
   const distDir = resolve(options.distDir ?? join(REPO_ROOT, "dist"));
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -133,7 +184,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // What Lambda would give the authorizer; refused here, in-process, as the authorizer would refuse it.
     const logging = lambdaLogging(settings);
-    const moduleEnv = authorizerEnvironment(settings, issuer.authorityHost);
+    const moduleEnv = frontDoorEnvironment(
+      authorizerEnvironment(settings, issuer.authorityHost),
+      settings,
+      frontDoor,
+      options,
+    );
     checkAuthorizerEnvironment({ ...moduleEnv, AWS_LAMBDA_LOG_LEVEL: logging.applicationLogLevel });
 
     const layerZipPaths = options.layerZipPaths ?? [join(distDir, "jwt-verify-layer.zip")];
@@ -156,6 +212,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => authorizer.close());
 
+    // Started for every front door, so `stack.backend` is always there; the local GraphQL API calls
+    // no backend (it answers from canned data).
     const backend = await LambdaSandbox.start({
       name: "entra-authz-response",
       zipPath: options.backendZipPath ?? join(distDir, "response.zip"),
@@ -166,21 +224,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => backend.close());
 
-    const httpOptions: HttpApiOptions = {
+    const common = {
       settings,
       authorizer,
-      backend,
       port: options.port ?? 0,
       authorizerWaitMs: Math.min(10_000, authorizerTimeoutMs + 500),
       ...(options.log !== undefined ? { log: options.log } : {}),
     };
-    const httpApi = await LocalHttpApi.start(httpOptions);
+    let httpApi: LocalGateway;
+    if (frontDoor === "appsync") {
+      httpApi = await LocalAppSyncApi.start(common);
+    } else if (frontDoor === "rest") {
+      httpApi = await LocalRestApi.start({
+        ...common,
+        backend,
+        authorizerType: options.restAuthorizerType ?? "TOKEN",
+      });
+    } else {
+      const httpOptions: HttpApiOptions = { ...common, backend };
+      httpApi = await LocalHttpApi.start(httpOptions);
+    }
     cleanups.push(() => httpApi.close());
 
     return {
       url: httpApi.url,
       port: httpApi.port,
       settings,
+      frontDoor,
+      restAuthorizerType: frontDoor === "rest" ? (options.restAuthorizerType ?? "TOKEN") : undefined,
       issuer,
       tls,
       api: httpApi,
@@ -243,4 +314,65 @@ export function issuerApiApp(settings: LocalStackSettings): IssuerApiApp {
 export function rolesNamedIn(settings: LocalStackSettings): string[] {
   const named = new Set(entraRoutes(settings).flatMap(([, route]) => route.roles));
   return named.size > 0 ? [...named].sort() : [DEFAULT_APP_ROLE];
+}
+
+/**
+ * The authorizer's environment for the front door, as its module builds it on the shared variables
+ * (modules/lambda-authorizer): REST adds AUTHZ_REST_CACHE_KEY to the route rules; AppSync has field
+ * rules and the API's TTL instead of route rules. Neither sets AUTHZ_RESPONSE_MODE, an HTTP API setting.
+ */
+export function frontDoorEnvironment(
+  httpEnvironment: Record<string, string>,
+  settings: LocalStackSettings,
+  frontDoor: FrontDoor,
+  options: Pick<LocalStackOptions, "restAuthorizerType" | "fieldPermissions"> = {},
+): Record<string, string> {
+  if (frontDoor === "http") return httpEnvironment;
+  const shared = { ...httpEnvironment };
+  const routeRules = shared.AUTHZ_ROUTE_PERMISSIONS;
+  delete shared.AUTHZ_RESPONSE_MODE;
+  delete shared.AUTHZ_ROUTE_PERMISSIONS;
+  if (frontDoor === "rest") {
+    return {
+      ...shared,
+      ...(routeRules !== undefined ? { AUTHZ_ROUTE_PERMISSIONS: routeRules } : {}),
+      ...restAuthorizerEnvironment(settings, options.restAuthorizerType ?? "TOKEN"),
+    };
+  }
+  const fields = fieldPermissionsEnvironment(options.fieldPermissions ?? {});
+  return {
+    ...shared,
+    AUTHZ_CACHE_TTL_SECONDS: String(settings.authorizerCacheTtlSeconds),
+    ...(fields !== undefined ? { AUTHZ_FIELD_PERMISSIONS: fields } : {}),
+  };
+}
+
+/** AUTHZ_FIELD_PERMISSIONS as the appsync-authorizer module writes it: only the parts that are set. */
+export function fieldPermissionsEnvironment(permissions: Record<string, FieldRule>): string | undefined {
+  if (typeof permissions !== "object" || permissions === null || Array.isArray(permissions)) {
+    throw new SettingsError(
+      "field_permissions",
+      'must be a JSON object such as { "Mutation.deleteTask": { "roles": ["Tasks.Admin"] } }',
+    );
+  }
+  const entries = Object.entries(permissions);
+  if (entries.length === 0) return undefined;
+  const rules = Object.fromEntries(
+    entries.map(([field, rule]) => {
+      if (typeof rule !== "object" || rule === null || Array.isArray(rule)) {
+        throw new SettingsError(
+          `field_permissions["${field}"]`,
+          'must be an object such as {} or { "roles": ["Tasks.Admin"] }',
+        );
+      }
+      const set = Object.entries(rule).filter(
+        ([, value]) =>
+          value !== null &&
+          value !== undefined &&
+          (typeof value !== "string" && !Array.isArray(value) ? true : value.length > 0),
+      );
+      return [field, Object.fromEntries(set)];
+    }),
+  );
+  return terraformJsonEncode(rules);
 }

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isPlainObject } from "../lambda-src/authorizer/json.js";
-import { CLOUD_NAMES, ENTRA_CLOUDS, type EntraCloud } from "./entra/entra-clouds.js";
+import { CLOUD_NAMES, type EntraCloud } from "./entra/entra-clouds.js";
 import { DEV_API_APP_ID } from "./entra/entra-issuer.js";
 import type { TokenVersion } from "./entra/entra-tokens.js";
 
@@ -45,6 +45,8 @@ export interface LocalStackSettings {
   authorizerResponseMode: "iam" | "simple";
   authorizerCacheTtlSeconds: number;
   verifiedTokenCacheSeconds: number;
+  /** Hours a signing key stays trusted after the last JWKS fetch that served it (0 to 168). */
+  jwksKeyRetentionHours: number;
   /** The authorizer function's timeout (Terraform `timeout`), seconds. */
   timeoutSeconds: number;
   /** The authorizer function's memory (Terraform `memory_size`), MB. */
@@ -84,6 +86,7 @@ const defaults: LocalStackSettings = {
   authorizerResponseMode: "iam",
   authorizerCacheTtlSeconds: 300,
   verifiedTokenCacheSeconds: 300,
+  jwksKeyRetentionHours: 48,
   timeoutSeconds: 6,
   memorySize: 256,
   applicationLogLevel: "WARN",
@@ -103,6 +106,7 @@ const VARIABLES = {
   authorizer_response_mode: "authorizerResponseMode",
   authorizer_cache_ttl_seconds: "authorizerCacheTtlSeconds",
   verified_token_cache_seconds: "verifiedTokenCacheSeconds",
+  jwks_key_retention_hours: "jwksKeyRetentionHours",
   timeout: "timeoutSeconds",
   memory_size: "memorySize",
   application_log_level: "applicationLogLevel",
@@ -161,7 +165,10 @@ export async function loadSettingsFile(path: string): Promise<LoadedSettings> {
 
 /**
  * Merges Terraform-named variables over the defaults and validates the result: what `terraform plan`
- * refuses is refused here, with the variable's name first in the message. `null` means the default.
+ * refuses is refused here, with the variable's name first in the message, for the variables the
+ * local stack ignores too. Values convert as Terraform converts them ("5" for a number, 5 for a
+ * string, "true" or "1" for a bool). `null` is the value null, as in Terraform: accepted where the
+ * variable's default is null, refused elsewhere.
  */
 export function settingsFromVariables(variables: unknown): LoadedSettings {
   if (!isPlainObject(variables)) {
@@ -172,36 +179,37 @@ export function settingsFromVariables(variables: unknown): LoadedSettings {
   }
   const warnings: string[] = [];
   const overrides: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(variables)) {
+  const given: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(variables)) {
     if (name in RETIRED) throw new SettingsError(name, RETIRED[name] as string);
-    if (value === null) continue;
-    if (name in VARIABLES) {
-      overrides[VARIABLES[name as keyof typeof VARIABLES]] = value;
-    } else if (name === "use_native_jwt_authorizer") {
-      if (typeof value !== "boolean") throw new SettingsError(name, "must be true or false");
-      if (value) {
-        throw new SettingsError(
-          name,
-          "= true is not emulated locally: the local stack runs the Lambda authorizer. Leave it false in the --config file",
-        );
-      }
-    } else if (name === "authority_host") {
-      if (typeof value !== "string" || !HOST.test(value)) {
-        throw new SettingsError(
-          name,
-          "must be a host name without scheme or path, such as login.microsoftonline.com",
-        );
-      }
-      warnings.push(`${name} is ignored locally: the local issuer is the authority`);
-    } else if (name === "jwks_uri") {
-      if (typeof value !== "string" || !/^https:\/\/\S+$/.test(value)) {
-        throw new SettingsError(name, "must be null or an https:// URL");
-      }
-      warnings.push(`${name} is ignored locally: the local issuer serves the keys`);
-    } else {
-      warnings.push(`${name} has no effect on the local stack`);
+    const variable = ROOT_VARIABLES[name];
+    if (variable === undefined) {
+      // terraform plan warns about a variable file's undeclared names, and goes on.
+      warnings.push(
+        `${name} is not a variable of the module: Terraform ignores it, and so does the local stack`,
+      );
+      continue;
     }
+    if (raw === null) {
+      if (!variable.nullable) {
+        throw new SettingsError(
+          name,
+          "must not be null: Terraform passes null on instead of the default (leave the variable out for its default)",
+        );
+      }
+      continue;
+    }
+    const value = convert(variable.type, raw);
+    if (value === undefined) throw new SettingsError(name, `must be ${TYPE_NAMES[variable.type]}`);
+    const problem = (variable.check as ((value: unknown) => string | undefined) | undefined)?.(value);
+    if (problem !== undefined) throw new SettingsError(name, problem);
+    given[name] = value;
+    if (name in VARIABLES) overrides[VARIABLES[name as keyof typeof VARIABLES]] = value;
+    else if (variable.note === "") continue;
+    else if (variable.note !== undefined) warnings.push(`${name} ${variable.note}`);
+    else warnings.push(`${name} has no effect on the local stack`);
   }
+  checkAcrossVariables(given);
   if (overrides.routes !== undefined) {
     const { routes, warnings: routeWarnings } = readRoutes(overrides.routes);
     overrides.routes = routes;
@@ -212,11 +220,301 @@ export function settingsFromVariables(variables: unknown): LoadedSettings {
   if (overrides.audience !== undefined && overrides.additionalAudiences === undefined) {
     overrides.additionalAudiences = [];
   }
-  return { settings: validateSettings({ ...DEFAULT_SETTINGS, ...overrides }), warnings };
+  // Variables the module passes to the authorizer that the local stack replaces (the local issuer is
+  // the authority): they count towards the environment's size at plan.
+  const moduleOnly: Record<string, string> = {};
+  if (typeof given.authority_host === "string") moduleOnly.ENTRA_AUTHORITY_HOST = given.authority_host;
+  if (typeof given.jwks_uri === "string") moduleOnly.ENTRA_JWKS_URI = given.jwks_uri;
+  return { settings: validateSettings({ ...DEFAULT_SETTINGS, ...overrides }, moduleOnly), warnings };
+}
+
+type VariableType = "string" | "number" | "bool" | "list(string)" | "map(string)" | "routes" | "cors";
+
+const TYPE_NAMES: Record<VariableType, string> = {
+  string: "a string",
+  number: "a number",
+  bool: "true or false",
+  "list(string)": "a list of strings",
+  "map(string)": "a map of strings",
+  routes: 'a map of route key → route, e.g. { "GET /auth": {} }',
+  cors: 'null or an object such as { "allow_origins": ["https://app.example"] }',
+};
+
+interface RootVariable {
+  type: VariableType;
+  /** The default is null, so null is a valid value. */
+  nullable?: true;
+  /** The rule of the variable's own validation blocks, on the converted value: a message, or undefined. */
+  check?: (value: never) => string | undefined;
+  /** Why a checked variable has no local effect (else: "has no effect on the local stack"); "": no warning. */
+  note?: string;
+}
+
+const RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const ROLE_PATH = /^\/([\x21-\x7E]{1,510}\/)?$/;
+const METRIC_NAMESPACE = /^[A-Za-z0-9 ._#:/-]{1,255}$/;
+
+const oneOf =
+  (allowed: readonly (string | number)[], message: string) =>
+  (value: string | number): string | undefined =>
+    allowed.includes(value) ? undefined : message;
+const zipPath = (what: string) => (value: string) =>
+  value.endsWith(".zip") ? undefined : `must be null or the path to a .zip ${what}`;
+const retention = oneOf(
+  RETENTION_DAYS,
+  `must be a value CloudWatch Logs accepts: 0 (never expire), ${RETENTION_DAYS.slice(1).join(", ")}`,
+);
+const whole = (min: number, max: number, unit: string) => (value: number) =>
+  value >= min && value <= max && Number.isInteger(value)
+    ? undefined
+    : `must be a whole number of ${unit} between ${min} and ${max}`;
+
+/**
+ * Every variable of the root module (variables.tf), its type and the rule of its validation blocks
+ * where the local stack does not read it; the variables it reads are checked by validateSettings.
+ * test/config-parity.test.ts fails when variables.tf declares a variable this table lacks.
+ */
+export const ROOT_VARIABLES: Readonly<Record<string, RootVariable>> = Object.freeze({
+  // General
+  name: {
+    type: "string",
+    check: (value: string) =>
+      /^[A-Za-z0-9_-]{1,40}$/.test(value)
+        ? undefined
+        : "must be 1 to 40 letters, digits, hyphens or underscores",
+  },
+  tags: { type: "map(string)" },
+  // Entra ID
+  tenant_id: { type: "string" },
+  audience: { type: "string" },
+  additional_audiences: { type: "list(string)" },
+  token_versions: { type: "list(string)" },
+  cloud: { type: "string" },
+  authority_host: {
+    type: "string",
+    nullable: true,
+    check: (value: string) =>
+      HOST.test(value)
+        ? undefined
+        : "must be a host name without scheme or path, such as login.microsoftonline.com",
+    note: "is ignored locally: the local issuer is the authority",
+  },
+  jwks_uri: {
+    type: "string",
+    nullable: true,
+    check: (value: string) => (/^https:\/\/\S+$/.test(value) ? undefined : "must be null or an https:// URL"),
+    note: "is ignored locally: the local issuer serves the keys",
+  },
+  allowed_tenant_ids: { type: "list(string)" },
+  allowed_client_ids: { type: "list(string)" },
+  // Authorizer
+  use_native_jwt_authorizer: {
+    type: "bool",
+    check: (value: boolean) =>
+      value
+        ? "= true is not emulated locally: the local stack runs the Lambda authorizer. Leave it false in the --config file"
+        : undefined,
+    // false is what the local stack runs: nothing to say.
+    note: "",
+  },
+  authorizer_response_mode: { type: "string" },
+  authorizer_cache_ttl_seconds: { type: "number" },
+  verified_token_cache_seconds: { type: "number" },
+  jwks_key_retention_hours: { type: "number" },
+  memory_size: { type: "number" },
+  timeout: { type: "number" },
+  authorizer_package_path: {
+    type: "string",
+    nullable: true,
+    check: zipPath("deployment package"),
+    note: "is ignored locally: the stack runs dist/authorizer.zip",
+  },
+  layer_package_path: {
+    type: "string",
+    nullable: true,
+    check: zipPath("layer package"),
+    note: "is ignored locally: the stack runs dist/jwt-verify-layer.zip",
+  },
+  // Functions
+  runtime: {
+    type: "string",
+    check: oneOf(
+      ["nodejs20.x", "nodejs22.x", "nodejs24.x"],
+      "must be one of nodejs20.x, nodejs22.x or nodejs24.x",
+    ),
+    note: "has no effect on the local stack: the functions run on this Node.js",
+  },
+  architecture: { type: "string", check: oneOf(["arm64", "x86_64"], "must be arm64 or x86_64") },
+  application_log_level: { type: "string" },
+  system_log_level: {
+    type: "string",
+    check: oneOf(["DEBUG", "INFO", "WARN"], "must be DEBUG, INFO or WARN"),
+  },
+  create_response_function: { type: "bool" },
+  response_package_path: {
+    type: "string",
+    nullable: true,
+    check: zipPath("deployment package"),
+    note: "is ignored locally: the stack runs dist/response.zip",
+  },
+  // IAM
+  create_role: { type: "bool" },
+  role_arn: { type: "string", nullable: true },
+  role_name_use_prefix: { type: "bool" },
+  role_path: {
+    type: "string",
+    check: (value: string) =>
+      ROLE_PATH.test(value) && value.length <= 512
+        ? undefined
+        : "must start and end with / (such as / or /lambda/), at most 512 printable characters",
+  },
+  role_permissions_boundary: { type: "string", nullable: true },
+  // API
+  routes: { type: "routes" },
+  cors_configuration: {
+    type: "cors",
+    nullable: true,
+    check: (value: { allow_origins?: string[]; allow_credentials?: boolean }) =>
+      value.allow_credentials === true && (value.allow_origins ?? []).includes("*")
+        ? 'cannot combine allow_credentials = true with the "*" origin: list the allowed origins'
+        : undefined,
+    note: "is not emulated locally: API Gateway's CORS answers and the preflight routes are AWS's",
+  },
+  // Stage
+  access_log_enabled: { type: "bool" },
+  access_log_format: {
+    type: "string",
+    nullable: true,
+    check: (value: string) =>
+      value.includes("$context.requestId")
+        ? undefined
+        : "must be null or include $context.requestId, as API Gateway requires",
+  },
+  throttling_burst_limit: { type: "number", check: whole(0, 5000, "requests") },
+  throttling_rate_limit: {
+    type: "number",
+    check: (value: number) =>
+      value >= 0 && value <= 10000 ? undefined : "must be between 0 and 10000 requests per second",
+  },
+  detailed_metrics_enabled: { type: "bool" },
+  // Logs
+  authorizer_log_retention_in_days: { type: "number", check: retention },
+  response_log_retention_in_days: { type: "number", check: retention },
+  access_log_retention_in_days: { type: "number", check: retention },
+  kms_key_id: { type: "string", nullable: true },
+  // Monitoring
+  metric_namespace: {
+    type: "string",
+    nullable: true,
+    check: (value: string) =>
+      METRIC_NAMESPACE.test(value) && !value.startsWith("AWS/")
+        ? undefined
+        : "must be null or 1 to 255 letters, digits, spaces or ._#:/- and must not start with AWS/ (reserved)",
+  },
+  create_alarms: { type: "bool" },
+  alarm_actions: { type: "list(string)" },
+  alarm_refusal_rate_threshold: {
+    type: "number",
+    check: (value: number) =>
+      value > 0 && value <= 100 ? undefined : "must be a percentage above 0 and at most 100",
+  },
+} satisfies Record<string, RootVariable>);
+
+/** Validations of one variable that read another (Terraform 1.9 and later), with Terraform's defaults. */
+function checkAcrossVariables(given: Record<string, unknown>): void {
+  if (given.create_role === false && given.role_arn === undefined) {
+    throw new SettingsError(
+      "role_arn",
+      "must be set when create_role is false: the functions need an execution role",
+    );
+  }
+  if (given.create_response_function === false) {
+    const routes = given.routes ?? { "GET /auth": {} };
+    const withoutFunction = isPlainObject(routes)
+      ? Object.keys(routes).filter((key) => {
+          const route = routes[key];
+          return !isPlainObject(route) || route.function_arn === undefined || route.function_arn === null;
+        })
+      : [];
+    if (withoutFunction.length > 0) {
+      throw new SettingsError(
+        "create_response_function",
+        `is false, so every route in routes needs a function_arn (${withoutFunction.join(", ")} has none): the sample backend is the target of routes without one`,
+      );
+    }
+  }
+}
+
+/** Terraform's conversion of a JSON value to a variable's type; undefined where Terraform refuses. */
+function convert(type: VariableType, value: unknown): unknown {
+  switch (type) {
+    case "string":
+      return toTerraformString(value);
+    case "number":
+      if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+      return typeof value === "string" && NUMBER.test(value) ? Number(value) : undefined;
+    case "bool":
+      if (typeof value === "boolean") return value;
+      return value === "true" || value === "1"
+        ? true
+        : value === "false" || value === "0"
+          ? false
+          : undefined;
+    case "list(string)": {
+      if (!Array.isArray(value)) return undefined;
+      const items = value.map(toTerraformString);
+      return items.every((item) => item !== undefined) ? items : undefined;
+    }
+    case "map(string)": {
+      if (!isPlainObject(value)) return undefined;
+      const entries = Object.entries(value).map(([key, item]) => [key, toTerraformString(item)] as const);
+      return entries.every(([, item]) => item !== undefined) ? Object.fromEntries(entries) : undefined;
+    }
+    case "routes":
+      // readRoutes and validateRoutes check the shape, with messages that name the route.
+      return value;
+    case "cors":
+      return convertCors(value);
+  }
+}
+
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+function toTerraformString(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+function convertCors(value: unknown): Record<string, unknown> | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const types: Record<string, VariableType> = {
+    allow_origins: "list(string)",
+    allow_methods: "list(string)",
+    allow_headers: "list(string)",
+    expose_headers: "list(string)",
+    max_age: "number",
+    allow_credentials: "bool",
+  };
+  const converted: Record<string, unknown> = {};
+  for (const [attribute, type] of Object.entries(types)) {
+    const raw = value[attribute];
+    if (raw === undefined || raw === null) continue;
+    const item = convert(type, raw);
+    if (item === undefined) return undefined;
+    converted[attribute] = item;
+  }
+  return converted;
 }
 
 /** Checks every field; one SettingsError names the Terraform variable and the rule. */
-export function validateSettings(input: Record<keyof LocalStackSettings, unknown>): LocalStackSettings {
+export function validateSettings(
+  input: Record<keyof LocalStackSettings, unknown>,
+  moduleOnlyEnvironment: Record<string, string> = {},
+): LocalStackSettings {
   const tenantId = input.tenantId;
   if (typeof tenantId !== "string" || !GUID.test(tenantId)) {
     throw new SettingsError(
@@ -249,6 +547,7 @@ export function validateSettings(input: Record<keyof LocalStackSettings, unknown
   }
   const ttl = wholeNumber(input.authorizerCacheTtlSeconds, "authorizer_cache_ttl_seconds", 0, 3600);
   const verifiedTtl = wholeNumber(input.verifiedTokenCacheSeconds, "verified_token_cache_seconds", 0, 3600);
+  const keyRetention = wholeNumber(input.jwksKeyRetentionHours, "jwks_key_retention_hours", 0, 168);
   const timeoutSeconds = wholeNumber(input.timeoutSeconds, "timeout", 5, 10);
   const memorySize = wholeNumber(input.memorySize, "memory_size", 128, 10240);
   const logLevel = input.applicationLogLevel;
@@ -267,12 +566,13 @@ export function validateSettings(input: Record<keyof LocalStackSettings, unknown
     authorizerResponseMode: mode,
     authorizerCacheTtlSeconds: ttl,
     verifiedTokenCacheSeconds: verifiedTtl,
+    jwksKeyRetentionHours: keyRetention,
     timeoutSeconds,
     memorySize,
     applicationLogLevel: logLevel as ApplicationLogLevel,
   };
-  // Terraform checks the size at plan with the cloud's authority host; so does this.
-  const size = environmentBytes(authorizerEnvironment(settings, ENTRA_CLOUDS[settings.cloud].authorityHost));
+  // Terraform checks the size at plan, of the environment the module builds; so does this.
+  const size = moduleEnvironmentBytes(settings, moduleOnlyEnvironment);
   if (size > ENVIRONMENT_LIMIT_BYTES) {
     throw new SettingsError(
       "routes",
@@ -354,10 +654,13 @@ function validateRoutes(value: unknown): Record<string, RouteSettings> {
         ? []
         : guidList(entry.clients, `${name}.clients`, "application (client) IDs");
     const condition = entry.condition;
-    if (condition !== undefined && (typeof condition !== "string" || condition.trim() === "")) {
+    if (
+      condition !== undefined &&
+      (typeof condition !== "string" || condition.trim() === "" || [...condition].length > 1024)
+    ) {
       throw new SettingsError(
         `${name}.condition`,
-        'must be null or a CEL expression over claims, such as claims.tid == "…"',
+        'must be null or a CEL expression over claims of 1 to 1024 characters, such as claims.tid == "…"',
       );
     }
     if (
@@ -456,6 +759,7 @@ export function authorizerEnvironment(
     ENTRA_CLOUD: settings.cloud,
     ENTRA_AUTHORITY_HOST: authorityHost,
     AUTHZ_RESPONSE_MODE: settings.authorizerResponseMode,
+    ENTRA_JWKS_KEY_RETENTION_HOURS: String(settings.jwksKeyRetentionHours),
     AUTHZ_TOKEN_CACHE_SECONDS: String(settings.verifiedTokenCacheSeconds),
   };
   if (settings.allowedTenantIds.length > 0) {
@@ -486,6 +790,20 @@ export function lambdaLogging(settings: Pick<LocalStackSettings, "applicationLog
   applicationLogLevel: ApplicationLogLevel;
 } {
   return { format: "JSON", applicationLogLevel: settings.applicationLogLevel };
+}
+
+/**
+ * The size Terraform checks at plan (modules/lambda-authorizer): the UTF-8 bytes of the module's
+ * environment as jsonencode writes it, {"KEY":"value",…}. The module sets ENTRA_AUTHORITY_HOST and
+ * ENTRA_JWKS_URI only from authority_host and jwks_uri (`moduleOnly`), never the local issuer's.
+ */
+export function moduleEnvironmentBytes(
+  settings: LocalStackSettings,
+  moduleOnly: Record<string, string> = {},
+): number {
+  const environment: Record<string, string> = authorizerEnvironment(settings, "");
+  delete environment.ENTRA_AUTHORITY_HOST;
+  return Buffer.byteLength(terraformJsonEncode({ ...environment, ...moduleOnly }));
 }
 
 /** Keys and values, as Lambda counts them against its 4 KB limit. */

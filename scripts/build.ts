@@ -1,6 +1,6 @@
 /**
  * `npm run build`: type-checks nothing (that is `npm run typecheck`), bundles the Lambda sources with esbuild
- * and writes the three zips Terraform deploys. The zips are byte-for-byte reproducible: fixed entry order,
+ * and writes the four zips Terraform deploys. The zips are byte-for-byte reproducible: fixed entry order,
  * timestamps and modes, so the committed dist/ can be checked against the source.
  *
  *   tsx scripts/build.ts [--out-dir DIR]
@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type BuildOptions, build, transformSync } from "esbuild";
 import { type Zippable, zipSync } from "fflate";
+import { writeSourceHash } from "../local/lambda/dist-build.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const LAYER_PACKAGE = "aws-jwt-verify";
@@ -32,6 +33,7 @@ export async function buildArtifacts(): Promise<BuiltArtifact[]> {
   return [
     zip("authorizer.zip", { "index.mjs": await bundle("lambda-src/authorizer/handler.ts") }),
     zip("response.zip", { "index.mjs": await bundle("lambda-src/response/handler.ts") }),
+    zip("preflight.zip", { "index.mjs": await bundle("lambda-src/preflight/handler.ts") }),
     zip("jwt-verify-layer.zip", { ...layerFiles(), ...(await celLayerFiles()) }),
   ];
 }
@@ -177,6 +179,8 @@ async function main(): Promise<void> {
       `${path.relative(ROOT, path.join(outDir, artifact.name))}  ${artifact.bytes.length} bytes, ${artifact.files} files`,
     );
   }
+  // What npm start compares with the sources to decide whether to rebuild (local/lambda/dist-build.ts).
+  await writeSourceHash(ROOT, outDir);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === import.meta.filename) {

@@ -18,7 +18,19 @@ import {
 } from "./support/terraform-workspace.js";
 
 const FIXTURES = path.join(REPO, "test", "terraform", "fixtures");
-const SUBMODULES = ["entra-authorizer", "function", "jwt-verify-layer", "response-function"];
+const SUBMODULES = [
+  "appsync-authorizer",
+  "entra-authorizer",
+  "function",
+  "jwt-verify-layer",
+  "lambda-authorizer",
+  "response-function",
+  "rest-api-authorizer",
+  "rest-route-rules",
+];
+// The terraform test folders: the root module's and one per submodule, except rest-route-rules, whose
+// check test/rest-rules-parity.test.ts compares with the authorizer's.
+const SUITES = ["root", ...SUBMODULES.filter((name) => name !== "rest-route-rules")];
 const MODULE_FILES = ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"];
 
 const TENANT_ID = "11111111-2222-3333-4444-555555555555";
@@ -77,6 +89,7 @@ function createdAddresses(changes: PlanResourceChange[]): string[] {
 /** The resources the root module creates by default, under a module address prefix. */
 function rootModuleResources(prefix: string, routes: string[]): string[] {
   const authorizer = "module.entra_authorizer[0]";
+  const lambda = `${authorizer}.module.lambda`;
   const response = "module.response_function[0].module.function";
   return [
     "aws_apigatewayv2_api.this",
@@ -88,15 +101,20 @@ function rootModuleResources(prefix: string, routes: string[]): string[] {
     "aws_apigatewayv2_stage.this",
     "aws_cloudwatch_log_group.access_logs[0]",
     `${authorizer}.aws_apigatewayv2_authorizer.this`,
-    ...["errors", "invalid-configuration", "jwks-unavailable", "refusals", "refusals-by-reason"].map(
-      (filter) => `${authorizer}.aws_cloudwatch_log_metric_filter.this["${filter}"]`,
-    ),
+    ...[
+      "errors",
+      "invalid-configuration",
+      "jwks-unavailable",
+      "refusals",
+      "refusals-by-reason",
+      "unauthorized",
+    ].map((filter) => `${lambda}.aws_cloudwatch_log_metric_filter.this["${filter}"]`),
     `${authorizer}.aws_lambda_permission.authorizer`,
-    `${authorizer}.module.function.aws_cloudwatch_log_group.this`,
-    `${authorizer}.module.function.aws_iam_role.this[0]`,
-    `${authorizer}.module.function.aws_iam_role_policy.logs[0]`,
-    `${authorizer}.module.function.aws_lambda_function.this`,
-    `${authorizer}.module.layer[0].aws_lambda_layer_version.this`,
+    `${lambda}.module.function.aws_cloudwatch_log_group.this`,
+    `${lambda}.module.function.aws_iam_role.this[0]`,
+    `${lambda}.module.function.aws_iam_role_policy.logs[0]`,
+    `${lambda}.module.function.aws_lambda_function.this`,
+    `${lambda}.module.layer[0].aws_lambda_layer_version.this`,
     `${response}.aws_cloudwatch_log_group.this`,
     `${response}.aws_iam_role.this[0]`,
     `${response}.aws_iam_role_policy.logs[0]`,
@@ -170,15 +188,27 @@ describe("terraform formatting and validation", () => {
   });
 });
 
-describe("terraform test with a mocked AWS provider", () => {
-  it.each(["root", ...SUBMODULES])("passes every run in test/terraform/%s", TIMEOUT, async (suite) => {
+// Concurrently, each suite in a copy of its own (init writes into the configuration's folder): the
+// suites are independent and Terraform uses one core for most of a run.
+describe.concurrent("terraform test with a mocked AWS provider", () => {
+  it("has a suite for every module but the private rest-route-rules", async () => {
+    const folders = (await readdir(path.join(REPO, "test", "terraform"))).filter(
+      (name) => !["fixtures", "mocks"].includes(name),
+    );
+
+    expect(folders.sort()).toEqual([...SUITES].sort());
+  });
+
+  it.each(SUITES)("passes every run in test/terraform/%s", TIMEOUT, async (suite) => {
     const testDirectory = `-test-directory=test/terraform/${suite}`;
     const files = (await readdir(path.join(REPO, "test", "terraform", suite))).filter((file) =>
       file.endsWith(".tftest.hcl"),
     );
-    await init(copy, testDirectory);
+    const suiteCopy = path.join(workspace, `suite-${suite}`);
+    await copyTerraformSources(suiteCopy);
+    await init(suiteCopy, testDirectory);
 
-    const output = await terraform(copy, "test", "-no-color", testDirectory);
+    const output = await terraform(suiteCopy, "test", "-no-color", testDirectory);
 
     expect(files.length).toBeGreaterThan(0);
     expect(output).toMatch(/Success! \d+ passed, 0 failed\./);
@@ -196,7 +226,7 @@ describe("examples", () => {
     expect(createdAddresses(changes)).toEqual(rootModuleResources("module.entra_api.", ["GET /auth"]).sort());
     const authorizer = planned(
       changes,
-      "module.entra_api.module.entra_authorizer[0].module.function.aws_lambda_function.this",
+      "module.entra_api.module.entra_authorizer[0].module.lambda.module.function.aws_lambda_function.this",
     );
     expect(authorizer).toMatchObject({
       runtime: "nodejs22.x",
@@ -220,8 +250,8 @@ describe("examples", () => {
         'aws_apigatewayv2_route.this["GET /reports"]',
         "module.backend.module.function.aws_lambda_function.this",
         "module.entra_authorizer.aws_apigatewayv2_authorizer.this",
-        "module.entra_authorizer.module.function.aws_lambda_function.this",
-        "module.entra_authorizer.module.layer[0].aws_lambda_layer_version.this",
+        "module.entra_authorizer.module.lambda.module.function.aws_lambda_function.this",
+        "module.entra_authorizer.module.lambda.module.layer[0].aws_lambda_layer_version.this",
       ]),
     );
     for (const route of ["GET /items", "GET /reports"]) {
@@ -230,7 +260,10 @@ describe("examples", () => {
         authorization_type: "CUSTOM",
       });
     }
-    const authorizer = planned(changes, "module.entra_authorizer.module.function.aws_lambda_function.this");
+    const authorizer = planned(
+      changes,
+      "module.entra_authorizer.module.lambda.module.function.aws_lambda_function.this",
+    );
     const variables = block(authorizer, "environment").variables as Record<string, string>;
     expect(JSON.parse(variables.AUTHZ_ROUTE_PERMISSIONS ?? "null")).toEqual({
       "GET /items": { scopes: ["api.read"] },
@@ -242,11 +275,84 @@ describe("examples", () => {
   });
 });
 
+describe("examples of the other front doors", () => {
+  it("plans examples/rest-api offline: a TOKEN authorizer on every protected method", TIMEOUT, async () => {
+    const dir = path.join(copy, "examples", "rest-api");
+    await prepareOffline(dir);
+
+    const changes = await plan(dir, `-var=tenant_id=${TENANT_ID}`, "-var=audience=api://orders-api");
+
+    const methods = changes.filter((change) => change.address.startsWith("aws_api_gateway_method.this["));
+    expect(
+      Object.fromEntries(
+        methods.map((change) => [change.address, change.change.after?.authorization as string]),
+      ),
+    ).toEqual({
+      'aws_api_gateway_method.this["DELETE /items/{id}"]': "CUSTOM",
+      'aws_api_gateway_method.this["GET /health"]': "NONE",
+      'aws_api_gateway_method.this["GET /items"]': "CUSTOM",
+      'aws_api_gateway_method.this["GET /reports"]': "CUSTOM",
+      'aws_api_gateway_method.this["POST /items"]': "CUSTOM",
+    });
+    expect(planned(changes, "module.entra_authorizer.aws_api_gateway_authorizer.this")).toMatchObject({
+      type: "TOKEN",
+      identity_source: "method.request.header.Authorization",
+    });
+    const fn = planned(
+      changes,
+      "module.entra_authorizer.module.lambda.module.function.aws_lambda_function.this",
+    );
+    const variables = block(fn, "environment").variables as Record<string, string>;
+    expect(variables.AUTHZ_REST_CACHE_KEY).toBe("token");
+    expect(Object.keys(JSON.parse(variables.AUTHZ_ROUTE_PERMISSIONS ?? "{}") as object).sort()).toEqual([
+      "DELETE /items/{id}",
+      "GET /items",
+      "GET /reports",
+      "POST /items",
+    ]);
+    expect(createdAddresses(changes)).toEqual(
+      expect.arrayContaining([
+        'module.entra_authorizer.aws_api_gateway_gateway_response.this["UNAUTHORIZED"]',
+        'module.entra_authorizer.aws_api_gateway_gateway_response.this["ACCESS_DENIED"]',
+        "aws_api_gateway_stage.this",
+      ]),
+    );
+  });
+
+  it("plans examples/appsync offline: AWS_LAMBDA authorization with field rules", TIMEOUT, async () => {
+    const dir = path.join(copy, "examples", "appsync");
+    await prepareOffline(dir);
+
+    const changes = await plan(dir, `-var=tenant_id=${TENANT_ID}`, "-var=audience=api://tasks-api");
+
+    expect(planned(changes, "aws_appsync_graphql_api.this")).toMatchObject({
+      authentication_type: "AWS_LAMBDA",
+      lambda_authorizer_config: [{ authorizer_result_ttl_in_seconds: 300 }],
+    });
+    expect(planned(changes, "module.entra_authorizer.aws_lambda_permission.appsync")).toMatchObject({
+      principal: "appsync.amazonaws.com",
+    });
+    const fn = planned(
+      changes,
+      "module.entra_authorizer.module.lambda.module.function.aws_lambda_function.this",
+    );
+    const variables = block(fn, "environment").variables as Record<string, string>;
+    expect(JSON.parse(variables.AUTHZ_FIELD_PERMISSIONS ?? "{}")).toEqual({
+      "*": {},
+      "Mutation.createTask": { scopes: ["Tasks.Write"], roles: ["Tasks.Write"] },
+      "Mutation.deleteTask": { roles: ["Tasks.Admin"] },
+    });
+    expect(
+      createdAddresses(changes).filter((address) => address.startsWith("aws_appsync_resolver.")),
+    ).toHaveLength(3);
+  });
+});
+
 describe("offline plans of the root module with every option", () => {
   let dir: string;
   let changes: PlanResourceChange[];
   const lambda = "module.lambda";
-  const authorizer = `${lambda}.module.entra_authorizer[0]`;
+  const authorizer = `${lambda}.module.entra_authorizer[0].module.lambda`;
 
   beforeAll(async () => {
     dir = path.join(copy, "test", "terraform", "fixtures", "offline");
@@ -365,7 +471,7 @@ describe("offline plans of the root module with every option", () => {
   });
 
   it("refuses at plan time an environment Lambda would refuse at apply", TIMEOUT, async () => {
-    // About 40 routes with three names each: past Lambda's 4 KB.
+    // 40 routes with three names each: past Lambda's 4 KB.
     const extra = Object.fromEntries(
       Array.from({ length: 40 }, (_, i) => [
         `GET /resource${i}/items`,
@@ -377,7 +483,7 @@ describe("offline plans of the root module with every option", () => {
     const message = await failure(plan(dir, "-var-file=oversized.tfvars.json"));
 
     expect(message.replace(/\s+/g, " ")).toMatch(
-      /The authorizer's environment would be \d+ bytes, and Lambda refuses more than 4096 .* Shorten the route rules/,
+      /The authorizer.s environment would be \d+ bytes, and Lambda refuses more than 4096 .* Shorten them/,
     );
   });
 });
@@ -494,9 +600,9 @@ describe("a configuration outside the repository", () => {
 
     expect(created).toEqual(
       expect.arrayContaining([
-        "module.stack.module.entra_authorizer[0].module.function.aws_lambda_function.this",
-        "module.authorizer.module.function.aws_lambda_function.this",
-        "module.authorizer.module.layer[0].aws_lambda_layer_version.this",
+        "module.stack.module.entra_authorizer[0].module.lambda.module.function.aws_lambda_function.this",
+        "module.authorizer.module.lambda.module.function.aws_lambda_function.this",
+        "module.authorizer.module.lambda.module.layer[0].aws_lambda_layer_version.this",
       ]),
     );
   });

@@ -4,13 +4,14 @@
  * ask the parent how many JWKS requests the issuer has served, answer the first request, ask again,
  * answer a second, report; then time `warmSample` requests one by one, answer `requests` more and report
  * memory. Plain JavaScript, so nothing but Node sits before the import.
- * argv[2] is the path of the config file: { firstToken, secondToken, tokensPath, warmSample, requests, routeArn }.
+ * argv[2] is the path of the config file: { firstToken, secondToken, tokensPath, warmSample, requests,
+ * frontDoor, arns, deniedFields }: the events are the front door's (bench/request-event.mjs).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { requestEvent } from "../request-event.mjs";
+import { eventFor, isAllowed as allows } from "../request-event.mjs";
 
 // performance.now() counts from the start of this process: everything before this line is Node's own start-up.
 const scriptStartedMs = performance.now();
@@ -24,8 +25,9 @@ const importedMs = performance.now();
 const fetchesAtInit = await jwksFetchCount();
 const celLoaded = isCelLoaded();
 
-const firstEvent = requestEvent(config.firstToken, config.routeArn);
-const secondEvent = requestEvent(config.secondToken, config.routeArn);
+const event = (token) => eventFor(config.frontDoor, token, config.arns);
+const firstEvent = event(config.firstToken);
+const secondEvent = event(config.secondToken);
 const firstStartedMs = performance.now();
 const first = await handler(firstEvent, { awsRequestId: "cold-0" });
 const firstAnsweredMs = performance.now();
@@ -55,17 +57,17 @@ const { tokens } = JSON.parse(readFileSync(config.tokensPath, "utf8"));
 let allowed = 0;
 const warmMs = [];
 for (let i = 0; i < config.warmSample; i += 1) {
-  const event = requestEvent(tokens[i % tokens.length], config.routeArn);
+  const request = event(tokens[i % tokens.length]);
   const started = performance.now();
-  const response = await handler(event, { awsRequestId: `warm-${i}` });
+  const response = await handler(request, { awsRequestId: `warm-${i}` });
   warmMs.push(performance.now() - started);
   if (isAllowed(response)) allowed += 1;
 }
 for (let i = 0; i < config.requests; i += 1) {
   // Each event is built when it is needed, as the runtime parses each one, so the benchmark's own
   // data stays small next to what the authorizer holds.
-  const event = requestEvent(tokens[(config.warmSample + i) % tokens.length], config.routeArn);
-  if (isAllowed(await handler(event, { awsRequestId: `warm-${i}` }))) allowed += 1;
+  const request = event(tokens[(config.warmSample + i) % tokens.length]);
+  if (isAllowed(await handler(request, { awsRequestId: `warm-${i}` }))) allowed += 1;
 }
 const memoryAfterRequests = memory();
 // The runtime starts Node with --expose-gc; after a full collection, heapUsed is what is really retained.
@@ -88,7 +90,7 @@ function memory() {
 }
 
 function isAllowed(response) {
-  return response?.policyDocument?.Statement?.[0]?.Effect === "Allow";
+  return allows(response, config.deniedFields);
 }
 
 /** Whether the CEL library was require()d from the layer (Node's CommonJS cache is shared). */

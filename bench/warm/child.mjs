@@ -4,9 +4,10 @@
  * Every implementation runs in this one process, in interleaved rounds (the order reversed every other
  * round), so that CPU frequency, GC state and machine noise hit them alike. Each round takes a fresh
  * slice of tokens that no implementation has seen: the built authorizer's verified-token cache never
- * hits, except in the `authorizerRepeated` instance, which cycles through a small pool it has already
+ * hits, except in the repeated-token instances, which cycle through a small pool they have already
  * verified. Each authorizer configuration is its own instance of the bundle (another URL is another
- * module), with its own environment read at import, its own caches and its own JWKS fetch.
+ * module), with its own environment read at import, its own caches and its own JWKS fetch, and answers
+ * its own front door's events (HTTP API, REST API TOKEN or REQUEST, AppSync) built from the same tokens.
  *
  * Plain JavaScript on purpose: a TypeScript loader would sit between the runtime and the built bundle.
  * argv[2] is the path of the config file written by warm-cost.ts.
@@ -15,24 +16,35 @@ import { createPublicKey, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { requestEvent } from "../request-event.mjs";
+import { eventFor, isAllowed, requestEvent } from "../request-event.mjs";
 import { verifyFloor } from "./floor.mjs";
 import { createLibraryVerifier } from "./library-only.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const { tokens, publicJwk, routeArn, refusals } = JSON.parse(readFileSync(config.tokensPath, "utf8"));
+const { tokens, publicJwk, routeArn, methodArn, refusals } = JSON.parse(
+  readFileSync(config.tokensPath, "utf8"),
+);
+const arns = { routeArn, methodArn };
 const perRound = config.firstSeenPerRound;
 if (tokens.length < (config.rounds + 1) * perRound) throw new Error("not enough tokens for the rounds");
 const key = createPublicKey({ key: publicJwk, format: "jwk" });
 const handlerUrl = pathToFileURL(join(process.cwd(), "index.mjs")).href;
 
 const contexts = Array.from({ length: perRound }, (_, index) => ({ awsRequestId: `bench-${index}` }));
-const pool = tokens.slice(0, config.repeatedPool).map((token) => requestEvent(token, routeArn));
-/** The current pass: tokens[offset …] and their events, built before the pass, untimed. */
+/** Each front door whose events some instance answers (the comparison authorizers read HTTP API events). */
+const frontDoors = [
+  ...new Set(["httpApi", ...Object.values(config.authorizers).map((item) => item.frontDoor)]),
+];
+const eventsOf = (frontDoor, slice) => slice.map((token) => eventFor(frontDoor, token, arns));
+const pools = Object.fromEntries(
+  frontDoors.map((frontDoor) => [frontDoor, eventsOf(frontDoor, tokens.slice(0, config.repeatedPool))]),
+);
+const pool = pools.httpApi;
+/** The current pass: tokens[offset …] and each front door's events for them, built before the pass, untimed. */
 let offset = 0;
-let events = [];
+let events = {};
 
-const allowed = (response) => response?.policyDocument?.Statement?.[0]?.Effect === "Allow";
+const allowed = (response) => isAllowed(response, config.deniedFields);
 const verified = (payload) => typeof payload?.scp === "string";
 
 /** Authorizer instances by implementation name, for the log-line measurement after the rounds. */
@@ -40,7 +52,7 @@ const handlers = {};
 
 /** An authorizer instance with the environment changes of its configuration, restored after the import. */
 async function importAuthorizer(name) {
-  const changes = config.authorizers[name];
+  const changes = config.authorizers[name].environment;
   const saved = Object.fromEntries(Object.keys(changes).map((variable) => [variable, process.env[variable]]));
   const apply = (values) => {
     for (const [variable, value] of Object.entries(values)) {
@@ -57,14 +69,22 @@ async function importAuthorizer(name) {
   }
 }
 
-const firstSeen = (name) => ({
-  name,
-  setup: async () => {
-    const handler = await importAuthorizer(name);
-    return (index) => handler(events[index], contexts[index]);
-  },
-  ok: allowed,
-});
+/** A built-authorizer instance: first-seen tokens, or (`repeated`) the pool its cache already holds. */
+const authorizer = (name) => {
+  const { frontDoor, repeated } = config.authorizers[name];
+  return {
+    name,
+    setup: async () => {
+      const handler = await importAuthorizer(name);
+      if (repeated) {
+        const repeatedPool = pools[frontDoor];
+        return (index) => handler(repeatedPool[index % repeatedPool.length], contexts[index]);
+      }
+      return (index) => handler(events[frontDoor][index], contexts[index]);
+    },
+    ok: allowed,
+  };
+};
 
 /** Implementations in round order; `setup` runs once, untimed, and its JWKS fetches count as init. */
 const implementations = [
@@ -83,22 +103,12 @@ const implementations = [
     },
     ok: verified,
   },
-  ...Object.keys(config.authorizers)
-    .filter((name) => name !== "authorizerRepeated")
-    .map(firstSeen),
-  {
-    name: "authorizerRepeated",
-    setup: async () => {
-      const handler = await importAuthorizer("authorizerRepeated");
-      return (index) => handler(pool[index % pool.length], contexts[index]);
-    },
-    ok: allowed,
-  },
+  ...Object.keys(config.authorizers).map(authorizer),
   {
     name: "jose",
     setup: async () => {
       const { handler } = await import("./jose-authorizer.mjs");
-      return (index) => handler(events[index], contexts[index]);
+      return (index) => handler(events.httpApi[index], contexts[index]);
     },
     ok: allowed,
   },
@@ -107,7 +117,7 @@ const implementations = [
     perRound: config.walkthroughPerRound,
     setup: async () => {
       const { handler } = await import("./walkthrough-authorizer.mjs");
-      return (index) => handler(events[index], contexts[index]);
+      return (index) => handler(events.httpApi[index], contexts[index]);
     },
     ok: allowed,
   },
@@ -148,7 +158,8 @@ process.disconnect();
 
 function startPass(pass) {
   offset = pass * perRound;
-  events = tokens.slice(offset, offset + perRound).map((token) => requestEvent(token, routeArn));
+  const slice = tokens.slice(offset, offset + perRound);
+  events = Object.fromEntries(frontDoors.map((frontDoor) => [frontDoor, eventsOf(frontDoor, slice)]));
 }
 
 async function timeRound(implementation) {

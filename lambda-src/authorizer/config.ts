@@ -133,7 +133,7 @@ const DEFAULT_CACHE_TTL_SECONDS = 300;
 const MAX_CACHE_TTL_SECONDS = 3600;
 const MAX_TOKEN_CACHE_SECONDS = 3600;
 /**
- * Replaying the public history of Entra's `common` key set (test/unit/key-churn.test.ts), 24 hours
+ * Replaying the public history of Entra's `common` key set (test/replay/key-churn.test.ts), 24 hours
  * still refuse valid tokens and 48 refuse none. A week bounds how long a withdrawn key is trusted.
  */
 export const DEFAULT_JWKS_KEY_RETENTION_HOURS = 48;

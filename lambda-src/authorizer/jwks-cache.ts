@@ -62,7 +62,7 @@ export interface JwksCacheOptions {
  * SimpleJwksCache trusts exactly the latest fetch and never refreshes it; Entra needs more:
  * - a key stays trusted for the retention after the last fetch that served it (key-retention.ts), because
  *   Entra's front ends serve different key sets and a key one fetch leaves out may still sign tokens;
- * - keys are refreshed in the background once they are older than a day, without delaying any request,
+ * - keys are refreshed in the background once they are older than an hour, without delaying any request,
  *   so a key Entra withdrew stops being trusted;
  * - an unknown `kid` triggers at most one refetch per interval, and the next unknown `kid` is refused at
  *   once instead of waiting, so junk tokens can neither flood Entra nor hold a request; a key Entra just

@@ -33,11 +33,11 @@ export function readRestApiEvent(event: Readonly<Record<string, unknown>>): Rest
     return refuse("UNRECOGNIZED_EVENT", "REST API event without a valid methodArn");
   }
   const [, stageArn = "", method = "", rest = ""] = arn;
-  const target = { door: "rest-api", stageArn, method, path: `/${rest}` } as const;
+  const path = `/${rest}`;
   if (event.type === "TOKEN") {
     const token = event.authorizationToken;
     return typeof token === "string" || token === undefined
-      ? { ...target, type: "TOKEN", resource: undefined, authorization: token }
+      ? { door: "rest-api", stageArn, method, path, type: "TOKEN", resource: undefined, authorization: token }
       : refuse("UNRECOGNIZED_EVENT", "REST API TOKEN event whose authorizationToken is not a string");
   }
   const { resource, httpMethod } = event;
@@ -47,5 +47,8 @@ export function readRestApiEvent(event: Readonly<Record<string, unknown>>): Rest
       "REST API REQUEST event without a resource and an httpMethod matching its methodArn",
     );
   }
-  return { ...target, type: "REQUEST", resource, authorization: findHeader(event.headers, "authorization") };
+  // One literal per answer, not a spread of a shared part: the spread cost as much as the rest of
+  // the reading (bench, Node 20).
+  const authorization = findHeader(event.headers, "authorization");
+  return { door: "rest-api", stageArn, method, path, type: "REQUEST", resource, authorization };
 }

@@ -10,6 +10,7 @@ import { type LocalStackSettings, type RouteSettings, routeRules } from "../stac
 export const DEFAULT_PORT = 3000;
 
 export function banner(stack: LocalStack, repoRoot: string, api: IssuerApiApp): string {
+  if (stack.frontDoor === "appsync") return appSyncBanner(stack, repoRoot);
   const { settings } = stack;
   const routeKeys = Object.keys(settings.routes);
   const protectedKey = routeKeys.find((key) => settings.routes[key]?.authorization === "entra");
@@ -17,12 +18,14 @@ export function banner(stack: LocalStack, repoRoot: string, api: IssuerApiApp): 
   const rules = routeRules(settings);
   const lines = [
     "",
-    "Entra ID protected HTTP API, running locally (no AWS)",
+    `Entra ID protected ${stack.frontDoor === "rest" ? "REST API" : "HTTP API"}, running locally (no AWS)`,
     "",
     `  API            ${stack.url}`,
     `  Routes         ${routeKeys.map((key) => (publicKeys.includes(key) ? `${key} (public)` : key)).join(", ")}`,
     `  Route rules    ${rules === undefined ? "none: any valid token with a scope or role" : describeRules(settings)}`,
-    `  Authorizer     ${settings.authorizerResponseMode} responses, cache ${settings.authorizerCacheTtlSeconds} s, timeout ${settings.timeoutSeconds} s, log level ${settings.applicationLogLevel}`,
+    stack.frontDoor === "rest"
+      ? `  Authorizer     ${stack.restAuthorizerType ?? "TOKEN"} (identity sources ${stack.api.identitySources.join(", ")}), cache ${settings.authorizerCacheTtlSeconds} s, timeout ${settings.timeoutSeconds} s, log level ${settings.applicationLogLevel}`
+      : `  Authorizer     ${settings.authorizerResponseMode} responses, cache ${settings.authorizerCacheTtlSeconds} s, timeout ${settings.timeoutSeconds} s, log level ${settings.applicationLogLevel}`,
     `  Entra issuer   ${stack.issuer.baseUrl}/${settings.tenantId.toLowerCase()}/v2.0   (local, dev only)`,
     `  Audiences      ${[settings.audience, ...settings.additionalAudiences].join(", ")}   token versions ${settings.tokenVersions.join(", ")}`,
     ...(settings.allowedTenantIds.length > 0
@@ -148,4 +151,28 @@ export function suggestToken(
     };
   }
   return { args };
+}
+
+function appSyncBanner(stack: LocalStack, repoRoot: string): string {
+  const { settings } = stack;
+  const portArgs = stack.port === DEFAULT_PORT ? "" : ` -- --port ${stack.port}`;
+  const query = `-H 'content-type: application/json' -d '{"query":"{ tasks { id title } }"}' ${stack.url}/graphql`;
+  return [
+    "",
+    "Entra ID protected AppSync GraphQL API (AWS_LAMBDA authorization), running locally (no AWS)",
+    "",
+    `  GraphQL        POST ${stack.url}/graphql   (schema of examples/appsync, canned data)`,
+    `  Authorizer     cache ${settings.authorizerCacheTtlSeconds} s (or the answer's ttlOverride), timeout ${settings.timeoutSeconds} s, log level ${settings.applicationLogLevel}`,
+    `  Entra issuer   ${stack.issuer.baseUrl}/${settings.tenantId.toLowerCase()}/v2.0   (local, dev only)`,
+    `  Local CA       ${relative(repoRoot, stack.tls.caCertPath)}`,
+    "",
+    "Try it:",
+    `  curl -i ${query}`,
+    "      → 401 UnauthorizedException, no token",
+    `  curl -i -H "Authorization: $(npm run -s token${portArgs})" ${query}`,
+    "      → 200 with the tasks",
+    "",
+    "Press Ctrl-C to stop.",
+    "",
+  ].join("\n");
 }

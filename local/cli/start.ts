@@ -1,13 +1,14 @@
 /**
  * `npm start`: builds dist/ when stale, then runs the local stack in the foreground until Ctrl-C.
  *
- *   tsx local/start.ts [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]
+ *   tsx local/start.ts [--port N] [--issuer-port N] [--config FILE] [--api http|rest|appsync]
+ *     [--rest-authorizer-type TOKEN|REQUEST] [--field-permissions JSON] [--no-build] [--quiet]
  */
 import { mkdir } from "node:fs/promises";
 import { banner, DEFAULT_PORT } from "./banner.js";
 import { parseCliArgs, UsageError } from "./cli-args.js";
 import { ensureDist } from "../lambda/dist-build.js";
-import { issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "../local-stack.js";
+import { type FieldRule, issuerApiApp, type LocalStack, REPO_ROOT, startLocalStack } from "../local-stack.js";
 import {
   DEFAULT_SETTINGS,
   type LocalStackSettings,
@@ -17,13 +18,17 @@ import {
 import { localStackDir, removeStackState, writeStackState } from "./state-file.js";
 
 const LOCAL_DIR = localStackDir(REPO_ROOT);
-const USAGE = "Usage: npm start -- [--port N] [--issuer-port N] [--config FILE] [--no-build] [--quiet]";
+const USAGE =
+  "Usage: npm start -- [--port N] [--issuer-port N] [--config FILE] [--api http|rest|appsync] [--rest-authorizer-type TOKEN|REQUEST] [--field-permissions JSON] [--no-build] [--quiet]";
 
 async function main(): Promise<number> {
   const values = parseCliArgs(process.argv.slice(2), {
     port: { type: "string" },
     "issuer-port": { type: "string" },
     config: { type: "string" },
+    api: { type: "string" },
+    "rest-authorizer-type": { type: "string" },
+    "field-permissions": { type: "string" },
     "no-build": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -34,6 +39,17 @@ async function main(): Promise<number> {
   }
   const port = portNumber(values.port ?? process.env.PORT ?? String(DEFAULT_PORT), "--port");
   const issuerPort = portNumber(values["issuer-port"] ?? "0", "--issuer-port");
+
+  const frontDoor = oneOf(values.api ?? "http", "--api", ["http", "rest", "appsync"] as const);
+  const restAuthorizerType =
+    values["rest-authorizer-type"] === undefined
+      ? undefined
+      : oneOf(values["rest-authorizer-type"].toUpperCase(), "--rest-authorizer-type", [
+          "TOKEN",
+          "REQUEST",
+        ] as const);
+  const fieldPermissions =
+    values["field-permissions"] === undefined ? undefined : fieldRules(values["field-permissions"]);
 
   let settings: LocalStackSettings = { ...DEFAULT_SETTINGS };
   if (values.config !== undefined) {
@@ -49,6 +65,9 @@ async function main(): Promise<number> {
     issuerPort,
     settings,
     tlsDir: LOCAL_DIR,
+    frontDoor,
+    ...(restAuthorizerType !== undefined ? { restAuthorizerType } : {}),
+    ...(fieldPermissions !== undefined ? { fieldPermissions } : {}),
     log: (line) => console.log(line),
     onFunctionLog: values.quiet ? undefined : (name, line) => console.log(`  ${name} │ ${line}`),
     onWorkerStart: (name, pid) =>
@@ -98,6 +117,29 @@ function waitForSignal(stack: LocalStack): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+}
+
+function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be ${allowed.join(", ")}.`);
+  }
+  return value as T;
+}
+
+function fieldRules(json: string): Record<string, FieldRule> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new SettingsError(
+      "--field-permissions",
+      'must be JSON, such as \'{"Mutation.deleteTask":{"roles":["Tasks.Admin"]}}\'',
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError("--field-permissions", 'must be a JSON object of "Type.field" or "*" → rule');
+  }
+  return parsed as Record<string, FieldRule>;
 }
 
 function portNumber(value: string, flag: string): number {

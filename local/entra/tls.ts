@@ -91,7 +91,9 @@ async function generateMaterial(): Promise<GeneratedMaterial> {
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   const crypto = webcrypto;
-  x509.cryptoProvider.set(crypto);
+  // Node's webcrypto is the Web Crypto API; the DOM typings some dev dependencies pull in
+  // (@cdktf/hcl2json) declare a newer overload set for the same object, hence the cast.
+  x509.cryptoProvider.set(crypto as unknown as Crypto);
 
   // ECDSA P-256: generates in milliseconds, and every TLS client in use here accepts it.
   const algorithm: webcrypto.EcKeyGenParams & { hash: string } = {

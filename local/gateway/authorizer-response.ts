@@ -67,12 +67,23 @@ export function readAuthorizerResponse(response: unknown, mode: "iam" | "simple"
 
 /** IAM evaluation for one execute-api:Invoke request: an explicit Deny wins, else an Allow is needed. */
 export function policyAllows(statements: readonly PolicyStatement[], resourceArn: string): boolean {
+  return policyEffect(statements, resourceArn) === "allow";
+}
+
+/**
+ * The same evaluation, telling an explicit Deny from the absence of an Allow: REST APIs word their 403
+ * differently for each.
+ */
+export function policyEffect(
+  statements: readonly PolicyStatement[],
+  resourceArn: string,
+): "allow" | "explicit-deny" | "implicit-deny" {
   const applies = (statement: PolicyStatement): boolean =>
     statement.actions.some((action) => wildcardMatches(action.toLowerCase(), "execute-api:invoke")) &&
     statement.resources.some((resource) => wildcardMatches(resource, resourceArn));
   const relevant = statements.filter(applies);
-  if (relevant.some((statement) => statement.effect === "Deny")) return false;
-  return relevant.some((statement) => statement.effect === "Allow");
+  if (relevant.some((statement) => statement.effect === "Deny")) return "explicit-deny";
+  return relevant.some((statement) => statement.effect === "Allow") ? "allow" : "implicit-deny";
 }
 
 /** IAM wildcards: `*` is any run of characters, `/` included; `?` is exactly one character. */

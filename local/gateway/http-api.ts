@@ -286,7 +286,7 @@ export class LocalHttpApi {
   }
 }
 
-function withWaitLimit(
+export function withWaitLimit(
   invocation: Promise<InvokeResult>,
   limitMs: number,
 ): Promise<InvokeResult | "gateway-timeout"> {
@@ -297,7 +297,7 @@ function withWaitLimit(
   return Promise.race([invocation, limit]).finally(() => clearTimeout(timer));
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+export async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -309,18 +309,24 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function write(response: ServerResponse, answer: HttpResponse, requestId: string): void {
+export function write(
+  response: ServerResponse,
+  answer: HttpResponse,
+  requestId: string,
+  /** HTTP APIs name the request in apigw-requestid, REST APIs in x-amzn-requestid. */
+  requestIdHeader = "apigw-requestid",
+): void {
   const headers: Record<string, string | string[]> = {
     ...answer.headers,
     "content-length": String(answer.body.length),
-    "apigw-requestid": requestId,
+    [requestIdHeader]: requestId,
   };
   if (answer.cookies.length > 0) headers["set-cookie"] = answer.cookies;
   response.writeHead(answer.statusCode, headers);
   response.end(answer.body);
 }
 
-function formatRecord(record: RequestRecord): string {
+export function formatRecord(record: RequestRecord): string {
   const route = record.routeKey === undefined ? "" : ` [${record.routeKey}]`;
   const reason = record.reason === undefined ? "" : ` (${record.reason})`;
   return `${record.method} ${record.path} → ${record.status}${route} authorizer=${record.authorizer} ${record.latencyMs.toFixed(1)} ms${reason}`;

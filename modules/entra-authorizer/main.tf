@@ -19,37 +19,12 @@ locals {
     }
   }
 
-  # The contract with the authorizer (lambda-src/authorizer/config.ts reads these).
-  environment_variables = merge(
-    {
-      ENTRA_TENANT_ID           = var.tenant_id
-      ENTRA_AUDIENCE            = join(",", distinct(concat([var.audience], var.additional_audiences)))
-      ENTRA_TOKEN_VERSIONS      = join(",", sort(distinct(var.token_versions)))
-      ENTRA_CLOUD               = var.cloud
-      AUTHZ_RESPONSE_MODE       = var.response_mode
-      AUTHZ_TOKEN_CACHE_SECONDS = tostring(var.verified_token_cache_seconds)
-    },
-    var.authority_host == null ? {} : { ENTRA_AUTHORITY_HOST = var.authority_host },
-    var.jwks_uri == null ? {} : { ENTRA_JWKS_URI = var.jwks_uri },
-    length(var.allowed_tenant_ids) == 0 ? {} : { ENTRA_ALLOWED_TENANT_IDS = join(",", distinct(var.allowed_tenant_ids)) },
-    length(var.allowed_client_ids) == 0 ? {} : { ENTRA_ALLOWED_CLIENT_IDS = join(",", distinct(var.allowed_client_ids)) },
+  # This front door's part of the contract with the authorizer (lambda-src/authorizer/config.ts);
+  # ../lambda-authorizer adds the identity settings.
+  front_door_environment = merge(
+    { AUTHZ_RESPONSE_MODE = var.response_mode },
     length(local.route_permissions) == 0 ? {} : { AUTHZ_ROUTE_PERMISSIONS = jsonencode(local.route_permissions) },
   )
-
-  # Lambda refuses an environment whose keys and values exceed 4 KB, measured as the JSON object
-  # {"KEY":"value",…} (its error quotes the "String measured"). UTF-8 bytes of that JSON, counted
-  # through base64, since length() counts characters.
-  # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-  environment_base64 = base64encode(jsonencode(local.environment_variables))
-  environment_bytes  = length(local.environment_base64) / 4 * 3 - length(regexall("=", local.environment_base64))
-  environment_limit  = 4096
-
-  layer_arn = var.create_layer ? module.layer[0].layer_arn : var.layer_arn
-
-  # The repository's dist/ folder, two levels up; see modules/jwt-verify-layer/main.tf.
-  package_path = coalesce(var.package_path, "${path.module}/../../dist/authorizer.zip")
-
-  metric_namespace = coalesce(var.metric_namespace, "EntraAuthorizer/${var.name}")
 }
 
 ################################################################################
@@ -60,18 +35,25 @@ resource "aws_apigatewayv2_authorizer" "this" {
   name                              = var.name
   api_id                            = var.api_id
   authorizer_type                   = "REQUEST"
-  authorizer_uri                    = module.function.invoke_arn
+  authorizer_uri                    = module.lambda.invoke_arn
   authorizer_payload_format_version = "2.0"
   enable_simple_responses           = var.response_mode == "simple"
   identity_sources                  = local.identity_sources
   authorizer_result_ttl_in_seconds  = var.cache_ttl_seconds
+
+  # API Gateway refuses to delete an authorizer a route still uses (409 ConflictException). When
+  # this authorizer goes away or is replaced (the root module's use_native_jwt_authorizer, an
+  # api_id change), this makes Terraform move the routes that use it first, then delete it.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # Only this authorizer of this API may invoke the function.
 resource "aws_lambda_permission" "authorizer" {
   statement_id  = "AllowApiGatewayAuthorizer"
   action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
+  function_name = module.lambda.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${var.api_execution_arn}/authorizers/${aws_apigatewayv2_authorizer.this.id}"
 }
@@ -80,19 +62,30 @@ resource "aws_lambda_permission" "authorizer" {
 # Function
 ################################################################################
 
-module "function" {
-  source = "../function"
+module "lambda" {
+  source = "../lambda-authorizer"
 
-  name         = var.name
-  description  = "Entra ID access token authorizer"
-  package_path = local.package_path
-  runtime      = var.runtime
-  architecture = var.architecture
-  memory_size  = var.memory_size
-  timeout      = var.timeout
-  environment  = local.environment_variables
-  layers       = [local.layer_arn]
+  name                         = var.name
+  description                  = "Entra ID access token authorizer"
+  front_door_environment       = local.front_door_environment
+  verified_token_cache_seconds = var.verified_token_cache_seconds
+  jwks_key_retention_hours     = var.jwks_key_retention_hours
 
+  tenant_id            = var.tenant_id
+  audience             = var.audience
+  additional_audiences = var.additional_audiences
+  token_versions       = var.token_versions
+  cloud                = var.cloud
+  authority_host       = var.authority_host
+  jwks_uri             = var.jwks_uri
+  allowed_tenant_ids   = var.allowed_tenant_ids
+  allowed_client_ids   = var.allowed_client_ids
+
+  package_path          = var.package_path
+  runtime               = var.runtime
+  architecture          = var.architecture
+  memory_size           = var.memory_size
+  timeout               = var.timeout
   application_log_level = var.application_log_level
   system_log_level      = var.system_log_level
 
@@ -103,22 +96,59 @@ module "function" {
   role_path                 = var.role_path
   role_permissions_boundary = var.role_permissions_boundary
 
+  create_layer       = var.create_layer
+  layer_name         = var.layer_name
+  layer_arn          = var.layer_arn
+  layer_package_path = var.layer_package_path
+
   log_retention_in_days = var.log_retention_in_days
   kms_key_id            = var.kms_key_id
+
+  metric_namespace             = var.metric_namespace
+  create_alarms                = var.create_alarms
+  alarm_actions                = var.alarm_actions
+  alarm_refusal_rate_threshold = var.alarm_refusal_rate_threshold
 
   tags = var.tags
 }
 
 ################################################################################
-# Layer
+# Upgrades
 ################################################################################
 
-module "layer" {
-  source = "../jwt-verify-layer"
-  count  = var.create_layer ? 1 : 0
+# 0.2 moved the function, its layer and its monitoring into ../lambda-authorizer, shared with the
+# REST API and AppSync authorizers: the same resources at new addresses, nothing is replaced.
+moved {
+  from = module.function
+  to   = module.lambda.module.function
+}
 
-  name                = coalesce(var.layer_name, "${var.name}-jwt-verify")
-  description         = "aws-jwt-verify for the Entra ID authorizer ${var.name}"
-  package_path        = var.layer_package_path
-  compatible_runtimes = [var.runtime]
+moved {
+  from = module.layer
+  to   = module.lambda.module.layer
+}
+
+moved {
+  from = aws_cloudwatch_log_metric_filter.this
+  to   = module.lambda.aws_cloudwatch_log_metric_filter.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.jwks_unavailable
+  to   = module.lambda.aws_cloudwatch_metric_alarm.jwks_unavailable
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.invalid_configuration
+  to   = module.lambda.aws_cloudwatch_metric_alarm.invalid_configuration
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.refusal_rate
+  to   = module.lambda.aws_cloudwatch_metric_alarm.refusal_rate
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.lambda
+  to   = module.lambda.aws_cloudwatch_metric_alarm.lambda
 }

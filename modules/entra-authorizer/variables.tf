@@ -188,6 +188,17 @@ variable "allowed_client_ids" {
   }
 }
 
+variable "jwks_key_retention_hours" {
+  description = "Hours a signing key stays trusted after the last JWKS fetch that served it, 0 to 168 (0: only the latest fetch's keys). Entra's front ends serve different key sets, so a key one fetch leaves out may still sign valid tokens; a key Entra withdraws in an emergency is trusted this long. Passed as ENTRA_JWKS_KEY_RETENTION_HOURS."
+  type        = number
+  default     = 48
+
+  validation {
+    condition     = var.jwks_key_retention_hours >= 0 && var.jwks_key_retention_hours <= 168 && floor(var.jwks_key_retention_hours) == var.jwks_key_retention_hours
+    error_message = "jwks_key_retention_hours must be a whole number of hours between 0 and 168."
+  }
+}
+
 ################################################################################
 # Function
 ################################################################################

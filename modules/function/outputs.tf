@@ -43,7 +43,10 @@ output "role_arn" {
 
 output "role_permissions_boundary" {
   description = "Permissions boundary of the execution role created here, or null (none, or create_role is false)."
-  value       = try(aws_iam_role.this[0].permissions_boundary, null)
+  # The provider reads a role without a boundary back as "", where the configuration, and so the
+  # state after the apply that created it, has null: both mean none, so that the output does not
+  # change at the first refresh.
+  value = one([for role in aws_iam_role.this : role.permissions_boundary if role.permissions_boundary != null && role.permissions_boundary != ""])
 }
 
 ################################################################################

@@ -27,6 +27,16 @@ output "environment_variables" {
   }
 }
 
+output "function_environment_variables" {
+  description = "Environment the function was given: the same as environment_variables."
+  value       = module.function.environment_variables
+}
+
+output "layers" {
+  description = "Layer version ARNs attached to the function."
+  value       = module.function.layers
+}
+
 ################################################################################
 # IAM
 ################################################################################

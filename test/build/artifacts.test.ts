@@ -6,7 +6,7 @@ import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ARTIFACTS = ["authorizer.zip", "response.zip", "jwt-verify-layer.zip"];
+const ARTIFACTS = ["authorizer.zip", "response.zip", "preflight.zip", "jwt-verify-layer.zip", "SOURCE-HASH"];
 const freshDir = mkdtempSync(path.join(tmpdir(), "entra-authorizer-build-"));
 
 afterAll(() => rmSync(freshDir, { recursive: true, force: true }));

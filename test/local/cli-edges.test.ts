@@ -55,6 +55,7 @@ describe("CLI edges", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "cli-edges-"));
+    await writeFile(join(dir, "default-route.json"), JSON.stringify({ routes: { $default: {} } }));
   });
 
   afterAll(async () => {
@@ -85,6 +86,40 @@ describe("CLI edges", () => {
     expect(outcome.stderr).toContain(usage);
     expect(outcome.stderr).not.toMatch(/^\s+at /m);
     expect(`${outcome.stdout}${outcome.stderr}`).not.toContain(SECRET);
+  });
+
+  it("refuses an unknown --api with the usage line, and front-door flags given to another front door", async () => {
+    const unknown = await cli("local/cli/start.ts", ["--port", "0", "--no-build", "--api", "soap"], {
+      LOCAL_STACK_DIR: dir,
+    });
+    const misplaced = await cli(
+      "local/cli/start.ts",
+      ["--port", "0", "--no-build", "--rest-authorizer-type", "REQUEST"],
+      { LOCAL_STACK_DIR: dir },
+    );
+    const restDefault = await cli(
+      "local/cli/start.ts",
+      ["--port", "0", "--no-build", "--api", "rest", "--config", join(dir, "default-route.json")],
+      { LOCAL_STACK_DIR: dir },
+    );
+    const badFields = await cli(
+      "local/cli/start.ts",
+      ["--port", "0", "--no-build", "--api", "appsync", "--field-permissions", "{nope"],
+      { LOCAL_STACK_DIR: dir },
+    );
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^--api must be http, rest, appsync\.\nUsage: npm start/m);
+    expect(misplaced.code).toBe(1);
+    expect(misplaced.stderr).toMatch(
+      /^Configuration error: --rest-authorizer-type applies to --api rest only/m,
+    );
+    expect(restDefault.code).toBe(1);
+    expect(restDefault.stderr).toMatch(
+      /^Configuration error: routes cannot have "\$default" with --api rest/m,
+    );
+    expect(badFields.code).toBe(1);
+    expect(badFields.stderr).toMatch(/^Configuration error: --field-permissions must be JSON/m);
   });
 
   it("refuses a --config that Terraform would refuse, naming the variable, before starting anything", async () => {

@@ -288,6 +288,26 @@ describe("LocalHttpApi", () => {
     expect(authorizer.events).toHaveLength(4);
   });
 
+  it("sends an OPTIONS request without Origin to the authorizer of an ANY or $default route, never unauthenticated to the backend", async () => {
+    // The local stack does not read cors_configuration, so it has none of the module's public OPTIONS
+    // routes: an OPTIONS request matches the protected ANY or $default route like any other method.
+    const authorizer = policyAuthorizer();
+    const backend = echoBackend();
+    await start({ routes: routes("ANY /items/{id}", "$default") }, authorizer, backend);
+
+    const anyRoute = await call("/items/1", undefined, "OPTIONS");
+    const defaultRoute = await call("/elsewhere", undefined, "OPTIONS");
+    const denied = await call("/items/1", "Bearer nobody", "OPTIONS");
+
+    expect([anyRoute.status, defaultRoute.status, denied.status]).toEqual([401, 401, 403]);
+    expect(backend.events).toHaveLength(0);
+    expect(api?.requests.map((record) => record.routeKey)).toEqual([
+      "ANY /items/{id}",
+      "$default",
+      "ANY /items/{id}",
+    ]);
+  });
+
   it("answers 404 for a request no route matches", async () => {
     await start({}, policyAuthorizer());
 

@@ -208,6 +208,7 @@ describe("authorizerEnvironment", () => {
       allowed_tenant_ids: [OTHER_TENANT, OTHER_TENANT],
       allowed_client_ids: [CLIENT],
       verified_token_cache_seconds: 0,
+      jwks_key_retention_hours: 12,
       routes: {
         "POST /orders": { scopes: ["Orders.Write"], clients: [CLIENT] },
         "GET /orders": {},
@@ -224,6 +225,7 @@ describe("authorizerEnvironment", () => {
       ENTRA_AUTHORITY_HOST: HOST,
       ENTRA_ALLOWED_TENANT_IDS: OTHER_TENANT,
       ENTRA_ALLOWED_CLIENT_IDS: CLIENT,
+      ENTRA_JWKS_KEY_RETENTION_HOURS: "12",
       AUTHZ_RESPONSE_MODE: "iam",
       AUTHZ_TOKEN_CACHE_SECONDS: "0",
       AUTHZ_ROUTE_PERMISSIONS:

@@ -262,3 +262,47 @@ describe("npm start (local/cli/start.ts)", () => {
     expect(existsSync(join(localDir, `stack-${port}.json`))).toBe(false);
   });
 });
+
+describe("npm start -- --api appsync", () => {
+  it("serves POST /graphql, refusing a query without a token and answering one with a token from `npm run token`", async () => {
+    const localDir = await mkdtemp(join(tmpdir(), "start-cli-appsync-"));
+    const started = startStack(
+      ["--api", "appsync", "--field-permissions", '{"Mutation.deleteTask":{"roles":["Tasks.Admin"]}}'],
+      localDir,
+    );
+    try {
+      const [, port = ""] = await waitForOutput(
+        started.output,
+        /GraphQL\s+POST http:\/\/127\.0\.0\.1:(\d+)\/graphql/,
+        30_000,
+      );
+      await waitForOutput(started.output, /Press Ctrl-C to stop\./, 10_000);
+      const { stdout: token } = await run("npm", ["run", "-s", "token", "--", "--port", port], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LOCAL_STACK_DIR: localDir },
+        timeout: 20_000,
+      });
+      const query = (authorization?: string, body = '{"query":"{ tasks { id } }"}') =>
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+          body,
+        });
+
+      const anonymous = await query();
+      const allowed = await query(token.trim());
+      const denied = await query(token.trim(), '{"query":"mutation { deleteTask(id: \\"1\\") }"}');
+
+      expect(anonymous.status).toBe(401);
+      expect(await allowed.json()).toEqual({ data: { tasks: [{ id: "1" }] } });
+      expect(await denied.json()).toMatchObject({ data: null, errors: [{ errorType: "Unauthorized" }] });
+      expect(started.output()).toContain(
+        `${"curl -i"} -H "Authorization: $(npm run -s token -- --port ${port})"`,
+      );
+    } finally {
+      started.child.kill("SIGINT");
+      await Promise.race([started.exitCode, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      await rm(localDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

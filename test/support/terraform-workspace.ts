@@ -14,7 +14,7 @@ const exec = promisify(execFile);
 
 export const REPO = path.resolve(import.meta.dirname, "..", "..");
 export const INIT_SCRIPT = path.join(REPO, "scripts", "terraform-init.sh");
-export const PACKAGES = ["authorizer.zip", "response.zip", "jwt-verify-layer.zip"];
+export const PACKAGES = ["authorizer.zip", "response.zip", "preflight.zip", "jwt-verify-layer.zip"];
 // An empty but valid zip archive: only the end-of-central-directory record.
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 const GENERATED = new Set([".terraform", "cdktf.out", "node_modules", ".terraform.lock.hcl", ".gen"]);

@@ -21,29 +21,30 @@ run "defaults_give_a_cached_request_authorizer_its_function_layer_environment_an
     source = "./modules/entra-authorizer"
   }
   assert {
-    condition     = module.function.function_name == "entra-authorizer" && module.function.log_group_name == "/aws/lambda/entra-authorizer" && module.function.role_name == "entra-authorizer"
+    condition     = module.lambda.function_name == "entra-authorizer" && module.lambda.log_group_name == "/aws/lambda/entra-authorizer" && module.lambda.role_name == "entra-authorizer"
     error_message = "The function, its log group and its role must be named after var.name."
   }
 
   assert {
-    condition     = module.function.layers == tolist([module.layer[0].layer_arn]) && output.layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
+    condition     = module.lambda.layers == tolist([module.lambda.layer_arn]) && output.layer_arn == "arn:aws:lambda:us-east-1:123456789012:layer:entra-authz-jwt-verify:1"
     error_message = "The function must use exactly the layer version published with it."
   }
 
   assert {
     condition = output.environment_variables == tomap({
-      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
-      ENTRA_AUDIENCE            = "api://orders"
-      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
-      ENTRA_CLOUD               = "public"
-      AUTHZ_RESPONSE_MODE       = "iam"
-      AUTHZ_TOKEN_CACHE_SECONDS = "300"
+      ENTRA_TENANT_ID                = "11111111-2222-3333-4444-555555555555"
+      ENTRA_AUDIENCE                 = "api://orders"
+      ENTRA_TOKEN_VERSIONS           = "1.0,2.0"
+      ENTRA_JWKS_KEY_RETENTION_HOURS = "48"
+      ENTRA_CLOUD                    = "public"
+      AUTHZ_RESPONSE_MODE            = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS      = "300"
     })
     error_message = "Default environment is wrong: ${jsonencode(output.environment_variables)}"
   }
 
   assert {
-    condition     = module.function.environment_variables == output.environment_variables
+    condition     = module.lambda.function_environment_variables == output.environment_variables
     error_message = "environment_variables must be the function's environment."
   }
 
@@ -63,7 +64,7 @@ run "defaults_give_a_cached_request_authorizer_its_function_layer_environment_an
   }
 
   assert {
-    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == module.function.invoke_arn && output.authorizer_id == "abc123"
+    condition     = aws_apigatewayv2_authorizer.this.authorizer_uri == module.lambda.invoke_arn && output.authorizer_id == "abc123"
     error_message = "The authorizer must invoke the authorizer function."
   }
 
@@ -105,17 +106,18 @@ run "environment_follows_the_contract_with_every_option" {
 
   assert {
     condition = output.environment_variables == tomap({
-      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
-      ENTRA_AUDIENCE            = "api://orders,11111111-2222-3333-4444-555555555555"
-      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
-      ENTRA_CLOUD               = "usgov"
-      ENTRA_AUTHORITY_HOST      = "127.0.0.1:8443"
-      ENTRA_JWKS_URI            = "https://127.0.0.1:8443/common/discovery/v2.0/keys"
-      ENTRA_ALLOWED_TENANT_IDS  = "00000000-1111-2222-3333-444444444444,00000000-1111-2222-3333-555555555555"
-      ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
-      AUTHZ_RESPONSE_MODE       = "simple"
-      AUTHZ_TOKEN_CACHE_SECONDS = "0"
-      AUTHZ_ROUTE_PERMISSIONS   = "{\"$default\":{},\"*\":{\"scopes\":[\"orders.all\"]},\"ANY /orders/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"roles\":[\"Orders.Admin\"]},\"DELETE /orders/all\":{},\"GET /orders\":{\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
+      ENTRA_TENANT_ID                = "11111111-2222-3333-4444-555555555555"
+      ENTRA_AUDIENCE                 = "api://orders,11111111-2222-3333-4444-555555555555"
+      ENTRA_TOKEN_VERSIONS           = "1.0,2.0"
+      ENTRA_JWKS_KEY_RETENTION_HOURS = "48"
+      ENTRA_CLOUD                    = "usgov"
+      ENTRA_AUTHORITY_HOST           = "127.0.0.1:8443"
+      ENTRA_JWKS_URI                 = "https://127.0.0.1:8443/common/discovery/v2.0/keys"
+      ENTRA_ALLOWED_TENANT_IDS       = "00000000-1111-2222-3333-444444444444,00000000-1111-2222-3333-555555555555"
+      ENTRA_ALLOWED_CLIENT_IDS       = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+      AUTHZ_RESPONSE_MODE            = "simple"
+      AUTHZ_TOKEN_CACHE_SECONDS      = "0"
+      AUTHZ_ROUTE_PERMISSIONS        = "{\"$default\":{},\"*\":{\"scopes\":[\"orders.all\"]},\"ANY /orders/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"roles\":[\"Orders.Admin\"]},\"DELETE /orders/all\":{},\"GET /orders\":{\"scopes\":[\"orders.read\"]},\"POST /orders\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Orders.Admin\"],\"scopes\":[\"orders.write\"]}}"
     })
     error_message = "Environment is wrong: ${jsonencode(output.environment_variables)}"
   }
@@ -224,12 +226,12 @@ run "an_existing_layer_is_reused" {
   }
 
   assert {
-    condition     = length(module.layer) == 0
+    condition     = module.lambda.layer_arn == "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
     error_message = "No layer may be published when create_layer is false."
   }
 
   assert {
-    condition     = module.function.layers == tolist(["arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"]) && output.layer_arn == "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
+    condition     = module.lambda.layers == tolist(["arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"]) && output.layer_arn == "arn:aws:lambda:eu-west-1:210987654321:layer:aws-jwt-verify:7"
     error_message = "The function must use the given layer version."
   }
 }

@@ -105,6 +105,53 @@ run "iam_guardrails_reach_the_role" {
   }
 }
 
+# The provider reads a role without a boundary back as "" (the first apply has null): the output is
+# null in both cases, so that a re-plan after a refresh does not change it. A mocked role keeps the
+# configured value (mocks cannot override a non-computed attribute), so "" is passed as the input.
+run "role_permissions_boundary_output_is_null_without_a_boundary" {
+
+  module {
+    source = "./modules/function"
+  }
+
+  assert {
+    condition     = output.role_permissions_boundary == null
+    error_message = "role_permissions_boundary must be null when the role has no boundary."
+  }
+}
+
+run "role_permissions_boundary_output_is_null_when_read_back_as_empty" {
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    role_permissions_boundary = ""
+  }
+
+  assert {
+    condition     = aws_iam_role.this[0].permissions_boundary == "" && output.role_permissions_boundary == null
+    error_message = "A boundary read back as \"\" is none: role_permissions_boundary must be null, not \"\"."
+  }
+}
+
+run "role_permissions_boundary_output_is_the_boundary_arn" {
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+  }
+
+  assert {
+    condition     = output.role_permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary"
+    error_message = "role_permissions_boundary must be the boundary's ARN when the role has one."
+  }
+}
+
 run "role_name_prefix_is_cut_to_what_iam_accepts" {
   command = plan
 
@@ -139,8 +186,8 @@ run "an_existing_role_is_used_as_is" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.role == "arn:aws:iam::123456789012:role/platform/lambda-execution" && output.role_arn == "arn:aws:iam::123456789012:role/platform/lambda-execution" && output.role_name == null
-    error_message = "The function must run with the given role."
+    condition     = aws_lambda_function.this.role == "arn:aws:iam::123456789012:role/platform/lambda-execution" && output.role_arn == "arn:aws:iam::123456789012:role/platform/lambda-execution" && output.role_name == null && output.role_permissions_boundary == null
+    error_message = "The function must run with the given role, and report no name or boundary of its own."
   }
 }
 

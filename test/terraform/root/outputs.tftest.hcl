@@ -48,8 +48,8 @@ run "outputs_describe_the_deployed_api_and_its_routes" {
   }
 
   assert {
-    condition     = output.iam_roles.authorizer.name == "entra-authz-authorizer" && output.iam_roles.response.name == "entra-authz-response" && output.iam_roles.authorizer.permissions_boundary == null
-    error_message = "iam_roles must name both roles."
+    condition     = output.iam_roles.authorizer.name == "entra-authz-authorizer" && output.iam_roles.response.name == "entra-authz-response" && output.iam_roles.authorizer.permissions_boundary == null && output.iam_roles.response.permissions_boundary == null
+    error_message = "iam_roles must name both roles, without a permissions boundary by default."
   }
 
   assert {
@@ -116,5 +116,18 @@ run "name_prefixes_every_name" {
   assert {
     condition     = output.authorizer_function_name == "orders-authorizer" && output.response_function_name == "orders-response" && output.access_log_group_name == "/aws/apigateway/orders" && output.metric_namespace == "EntraAuthorizer/orders-authorizer"
     error_message = "Every name must start with var.name."
+  }
+}
+
+run "iam_roles_report_the_permissions_boundary" {
+  command = plan
+
+  variables {
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+  }
+
+  assert {
+    condition     = output.iam_roles.authorizer.permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary" && output.iam_roles.response.permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary"
+    error_message = "iam_roles must report the permissions boundary of both roles."
   }
 }

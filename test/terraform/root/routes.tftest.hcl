@@ -16,6 +16,14 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = module.preflight_function[0].aws_lambda_function.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-preflight"
+  }
+}
+
 variables {
   tenant_id = "11111111-2222-3333-4444-555555555555"
   audience  = "api://entra-authz-test"
@@ -38,7 +46,7 @@ run "the_default_route_reaches_the_sample_backend_through_the_authorizer" {
   }
 
   assert {
-    condition     = aws_lambda_permission.route["GET /auth"].function_name == "entra-authz-response" && aws_lambda_permission.route["GET /auth"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/auth" && aws_lambda_permission.route["GET /auth"].principal == "apigateway.amazonaws.com"
+    condition     = aws_lambda_permission.route["GET /auth"].function_name == "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-response" && aws_lambda_permission.route["GET /auth"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/auth" && aws_lambda_permission.route["GET /auth"].principal == "apigateway.amazonaws.com"
     error_message = "The sample backend may be invoked for GET /auth only: ${aws_lambda_permission.route["GET /auth"].source_arn}"
   }
 }
@@ -70,7 +78,7 @@ run "routes_reach_their_own_backends_with_permissions_scoped_to_them" {
       "GET /orders"      = ["arn:aws:lambda:us-east-1:123456789012:function:orders", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/orders"]
       "ANY /orders/{id}" = ["arn:aws:lambda:us-east-1:123456789012:function:orders:live", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/*/orders/*"]
       "$default"         = ["arn:aws:lambda:us-east-1:123456789012:function:fallback", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/$default"]
-      "GET /health"      = ["entra-authz-response", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/health"]
+      "GET /health"      = ["arn:aws:lambda:us-east-1:123456789012:function:entra-authz-response", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/GET/health"]
     }
     error_message = "Each backend may be invoked for its own route only."
   }
@@ -118,8 +126,18 @@ run "cors_adds_public_preflight_routes_for_any_and_default_entra_routes" {
   }
 
   assert {
-    condition     = aws_apigatewayv2_integration.this["OPTIONS /items/{id}"].integration_uri == "arn:aws:lambda:us-east-1:123456789012:function:items" && aws_lambda_permission.route["OPTIONS /items/{id}"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/OPTIONS/items/*"
-    error_message = "A preflight route must reach the backend of the route it stands in front of, for OPTIONS only."
+    condition     = alltrue([for key in output.preflight_routes : aws_apigatewayv2_integration.this[key].integration_uri == "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-preflight" && aws_lambda_permission.route[key].function_name == "arn:aws:lambda:us-east-1:123456789012:function:entra-authz-preflight"])
+    error_message = "A public preflight route must reach the preflight function, never a protected backend: an OPTIONS request without Origin is no preflight."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.route["OPTIONS /items/{id}"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/OPTIONS/items/*" && module.preflight_function[0].function_name == "entra-authz-preflight"
+    error_message = "The preflight function may be invoked for its OPTIONS routes only."
+  }
+
+  assert {
+    condition     = output.preflight_function_name == "entra-authz-preflight" && contains(keys(output.iam_roles), "preflight")
+    error_message = "The preflight function must be reported with its role."
   }
 
   assert {
@@ -139,7 +157,7 @@ run "no_preflight_routes_without_cors_or_when_one_exists" {
   }
 
   assert {
-    condition     = length(output.preflight_routes) == 0 && toset(keys(aws_apigatewayv2_route.this)) == toset(["ANY /items/{id}", "OPTIONS /items/{id}"]) && length(aws_apigatewayv2_api.this.cors_configuration) == 0
+    condition     = length(output.preflight_routes) == 0 && length(module.preflight_function) == 0 && toset(keys(aws_apigatewayv2_route.this)) == toset(["ANY /items/{id}", "OPTIONS /items/{id}"]) && length(aws_apigatewayv2_api.this.cors_configuration) == 0
     error_message = "Without CORS no route may be added."
   }
 }

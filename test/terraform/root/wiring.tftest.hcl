@@ -18,12 +18,13 @@ variables {
 run "defaults_give_the_authorizer_its_contract_and_the_stage_logs_and_throttling" {
   assert {
     condition = module.entra_authorizer[0].environment_variables == tomap({
-      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
-      ENTRA_AUDIENCE            = "api://entra-authz-test"
-      ENTRA_TOKEN_VERSIONS      = "1.0,2.0"
-      ENTRA_CLOUD               = "public"
-      AUTHZ_RESPONSE_MODE       = "iam"
-      AUTHZ_TOKEN_CACHE_SECONDS = "300"
+      ENTRA_TENANT_ID                = "11111111-2222-3333-4444-555555555555"
+      ENTRA_AUDIENCE                 = "api://entra-authz-test"
+      ENTRA_TOKEN_VERSIONS           = "1.0,2.0"
+      ENTRA_JWKS_KEY_RETENTION_HOURS = "48"
+      ENTRA_CLOUD                    = "public"
+      AUTHZ_RESPONSE_MODE            = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS      = "300"
     })
     error_message = "Default authorizer environment is wrong: ${jsonencode(module.entra_authorizer[0].environment_variables)}"
   }
@@ -106,17 +107,18 @@ run "authorizer_gets_every_option" {
 
   assert {
     condition = module.entra_authorizer[0].environment_variables == tomap({
-      ENTRA_TENANT_ID           = "11111111-2222-3333-4444-555555555555"
-      ENTRA_AUDIENCE            = "api://entra-authz-test,00000000-1111-2222-3333-444444444444"
-      ENTRA_TOKEN_VERSIONS      = "2.0"
-      ENTRA_CLOUD               = "china"
-      ENTRA_AUTHORITY_HOST      = "login.partner.microsoftonline.cn"
-      ENTRA_JWKS_URI            = "https://login.partner.microsoftonline.cn/11111111-2222-3333-4444-555555555555/discovery/v2.0/keys"
-      ENTRA_ALLOWED_TENANT_IDS  = "00000000-1111-2222-3333-555555555555"
-      ENTRA_ALLOWED_CLIENT_IDS  = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
-      AUTHZ_RESPONSE_MODE       = "iam"
-      AUTHZ_TOKEN_CACHE_SECONDS = "60"
-      AUTHZ_ROUTE_PERMISSIONS   = "{\"ANY /items/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"scopes\":[\"api.read\"]},\"GET /auth\":{},\"GET /reports\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Reports.Read.All\"]}}"
+      ENTRA_TENANT_ID                = "11111111-2222-3333-4444-555555555555"
+      ENTRA_AUDIENCE                 = "api://entra-authz-test,00000000-1111-2222-3333-444444444444"
+      ENTRA_TOKEN_VERSIONS           = "2.0"
+      ENTRA_JWKS_KEY_RETENTION_HOURS = "48"
+      ENTRA_CLOUD                    = "china"
+      ENTRA_AUTHORITY_HOST           = "login.partner.microsoftonline.cn"
+      ENTRA_JWKS_URI                 = "https://login.partner.microsoftonline.cn/11111111-2222-3333-4444-555555555555/discovery/v2.0/keys"
+      ENTRA_ALLOWED_TENANT_IDS       = "00000000-1111-2222-3333-555555555555"
+      ENTRA_ALLOWED_CLIENT_IDS       = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+      AUTHZ_RESPONSE_MODE            = "iam"
+      AUTHZ_TOKEN_CACHE_SECONDS      = "60"
+      AUTHZ_ROUTE_PERMISSIONS        = "{\"ANY /items/{id}\":{\"condition\":\"claims.tid == \\\"11111111-2222-3333-4444-555555555555\\\"\",\"scopes\":[\"api.read\"]},\"GET /auth\":{},\"GET /reports\":{\"clients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],\"roles\":[\"Reports.Read.All\"]}}"
     })
     error_message = "Authorizer environment is wrong: ${jsonencode(module.entra_authorizer[0].environment_variables)}"
   }
