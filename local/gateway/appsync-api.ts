@@ -12,7 +12,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   execute,
   type GraphQLError,
@@ -29,13 +28,14 @@ import { APPSYNC_ROOT_VALUES, appSyncSchema } from "./appsync-schema.js";
 import type { HttpResponse } from "./gateway-events.js";
 import {
   type FunctionInvoker,
-  formatRecord,
+  keepRecord,
   readBody,
   type RequestRecord,
   withWaitLimit,
   write,
 } from "./http-api.js";
 import type { LocalStackSettings } from "../stack-settings.js";
+import { closeServer, listenOnLoopback } from "./loopback-server.js";
 
 export interface AppSyncApiOptions {
   settings: LocalStackSettings;
@@ -98,14 +98,7 @@ export class LocalAppSyncApi {
 
   static async start(options: AppSyncApiOptions): Promise<LocalAppSyncApi> {
     const api = new LocalAppSyncApi(options);
-    await new Promise<void>((resolve, reject) => {
-      api.#server.once("error", reject);
-      api.#server.listen(options.port ?? 0, "127.0.0.1", () => {
-        api.#server.off("error", reject);
-        resolve();
-      });
-    });
-    api.#port = (api.#server.address() as AddressInfo).port;
+    api.#port = await listenOnLoopback(api.#server, options.port);
     return api;
   }
 
@@ -130,10 +123,8 @@ export class LocalAppSyncApi {
     this.#cache.clear();
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeServer(this.#server);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -158,9 +149,7 @@ export class LocalAppSyncApi {
     write(response, answer, requestId, "x-amzn-requestid");
     record.status = answer.statusCode;
     record.latencyMs = performance.now() - started;
-    this.#records.push(record);
-    if (this.#records.length > 1000) this.#records.splice(0, this.#records.length - 1000);
-    this.#options.log?.(formatRecord(record));
+    keepRecord(this.#records, record, this.#options.log);
   }
 
   async #answer(request: IncomingMessage, requestId: string, record: RequestRecord): Promise<HttpResponse> {

@@ -3,31 +3,15 @@
  * resolvers answer: a NONE data source, nothing stored.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { buildSchema, type GraphQLSchema } from "graphql";
 
-export const APPSYNC_SCHEMA_SDL = `
-type Task {
-  id: ID!
-  title: String!
-}
-
-type Query {
-  tasks: [Task!]!
-}
-
-type Mutation {
-  createTask(title: String!): Task!
-  deleteTask(id: ID!): ID!
-}
-
-schema {
-  query: Query
-  mutation: Mutation
-}
-`;
+// The example's own file, so the local endpoint and the deployed API cannot drift apart.
+const SCHEMA_FILE = path.resolve(import.meta.dirname, "..", "..", "examples", "appsync", "schema.graphql");
 
 export function appSyncSchema(): GraphQLSchema {
-  return buildSchema(APPSYNC_SCHEMA_SDL);
+  return buildSchema(readFileSync(SCHEMA_FILE, "utf8"));
 }
 
 /** Root values: graphql-js's default resolver calls these with the field's arguments. */

@@ -8,7 +8,6 @@
  * Only payload format 2.0 is emulated: the module's authorizer is 2.0, so there is no 1.0 event here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache.js";
 import { type AuthorizerDecision, policyAllows, readAuthorizerResponse } from "./authorizer-response.js";
 import {
@@ -26,6 +25,7 @@ import {
 import type { InvokeResult } from "../lambda/lambda-sandbox.js";
 import { matchRoute, type RouteMatch } from "./route-match.js";
 import { identitySources, type LocalStackSettings } from "../stack-settings.js";
+import { closeServer, listenOnLoopback } from "./loopback-server.js";
 
 /** Anything that runs a function: a LambdaSandbox, or a fake in tests. */
 export interface FunctionInvoker {
@@ -98,14 +98,7 @@ export class LocalHttpApi {
 
   static async start(options: HttpApiOptions): Promise<LocalHttpApi> {
     const api = new LocalHttpApi(options);
-    await new Promise<void>((resolve, reject) => {
-      api.#server.once("error", reject);
-      api.#server.listen(options.port ?? 0, "127.0.0.1", () => {
-        api.#server.off("error", reject);
-        resolve();
-      });
-    });
-    api.#port = (api.#server.address() as AddressInfo).port;
+    api.#port = await listenOnLoopback(api.#server, options.port);
     return api;
   }
 
@@ -131,10 +124,8 @@ export class LocalHttpApi {
     this.#cache.clear();
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeServer(this.#server);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -160,9 +151,7 @@ export class LocalHttpApi {
     write(response, answer, identity.requestId);
     record.status = answer.statusCode;
     record.latencyMs = performance.now() - started;
-    this.#records.push(record);
-    if (this.#records.length > 1000) this.#records.splice(0, this.#records.length - 1000);
-    this.#options.log?.(formatRecord(record));
+    keepRecord(this.#records, record, this.#options.log);
   }
 
   async #answer(
@@ -324,6 +313,17 @@ export function write(
   if (answer.cookies.length > 0) headers["set-cookie"] = answer.cookies;
   response.writeHead(answer.statusCode, headers);
   response.end(answer.body);
+}
+
+/** Keeps the most recent requests (up to 1000), oldest first, and logs the one just answered. */
+export function keepRecord(
+  records: RequestRecord[],
+  record: RequestRecord,
+  log: ((line: string) => void) | undefined,
+): void {
+  records.push(record);
+  if (records.length > 1000) records.splice(0, records.length - 1000);
+  log?.(formatRecord(record));
 }
 
 export function formatRecord(record: RequestRecord): string {

@@ -7,14 +7,13 @@
  * UNAUTHORIZED and ACCESS_DENIED gateway responses (modules/rest-api-authorizer/main.tf).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AuthorizerCache } from "./authorizer-cache.js";
 import { type AuthorizerDecision, policyEffect, readAuthorizerResponse } from "./authorizer-response.js";
 import type { ApiIdentity, HttpResponse, RequestFacts } from "./gateway-events.js";
 import {
   type CacheOutcome,
   type FunctionInvoker,
-  formatRecord,
+  keepRecord,
   LOCAL_API,
   readBody,
   type RequestRecord,
@@ -31,6 +30,7 @@ import {
   tokenAuthorizerEvent,
 } from "./rest-events.js";
 import { type LocalStackSettings, routeRules, SettingsError } from "../stack-settings.js";
+import { closeServer, listenOnLoopback } from "./loopback-server.js";
 
 export type RestAuthorizerType = "TOKEN" | "REQUEST";
 
@@ -132,14 +132,7 @@ export class LocalRestApi {
 
   static async start(options: RestApiOptions): Promise<LocalRestApi> {
     const api = new LocalRestApi(options);
-    await new Promise<void>((resolve, reject) => {
-      api.#server.once("error", reject);
-      api.#server.listen(options.port ?? 0, "127.0.0.1", () => {
-        api.#server.off("error", reject);
-        resolve();
-      });
-    });
-    api.#port = (api.#server.address() as AddressInfo).port;
+    api.#port = await listenOnLoopback(api.#server, options.port);
     return api;
   }
 
@@ -168,10 +161,8 @@ export class LocalRestApi {
     this.#cache.clear();
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeServer(this.#server);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -197,9 +188,7 @@ export class LocalRestApi {
     write(response, answer, requestId, "x-amzn-requestid");
     record.status = answer.statusCode;
     record.latencyMs = performance.now() - started;
-    this.#records.push(record);
-    if (this.#records.length > 1000) this.#records.splice(0, this.#records.length - 1000);
-    this.#options.log?.(formatRecord(record));
+    keepRecord(this.#records, record, this.#options.log);
   }
 
   async #answer(
